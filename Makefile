@@ -1,0 +1,55 @@
+# sklstm developer commands. Only Python 3.11 and make are needed: every
+# target creates .venv itself and installs what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test lint format docs bench bench-quick clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.base: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e ".[test,distributed]"
+	touch $@
+
+$(VENV)/.docs: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e ".[docs]"
+	touch $@
+
+## demo: install sklstm and run a short version of the reference tutorial
+demo: $(VENV)/.base
+	$(BIN)/sklstm tutorial --epochs 200
+
+## test: lint (ruff) and run the whole test suite
+test: $(VENV)/.test lint
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check sklstm tests benchmarks docs
+	$(BIN)/ruff format --check sklstm tests benchmarks docs
+
+format: $(VENV)/.test
+	$(BIN)/ruff check --fix sklstm tests benchmarks docs
+	$(BIN)/ruff format sklstm tests benchmarks docs
+
+## docs: build the Sphinx site, warnings as errors
+docs: $(VENV)/.docs
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+## bench: the side-by-side benchmarks (slow); bench-quick: their smoke mode
+bench: $(VENV)/.test
+	$(BIN)/python -m benchmarks
+
+bench-quick: $(VENV)/.test
+	$(BIN)/python -m benchmarks --quick
+
+clean:
+	rm -rf $(VENV) docs/_build docs/generated docs/auto_examples build *.egg-info

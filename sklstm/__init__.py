@@ -1,0 +1,39 @@
+"""sklstm: LSTM sequence regression that drops into scikit-learn.
+
+``LSTMSeqRegressor`` wraps the classic Keras LSTM architectures (simple,
+stacked, bidirectional, encoder-decoder, bidirectional encoder-decoder)
+through SciKeras; ``SequenceReshaper``, ``SequenceFlattener`` and
+``make_windows`` shape the data. The estimator (and with it TensorFlow) is
+imported on first use, so the transformers load in a blink.
+"""
+
+import importlib
+
+from . import _quiet  # noqa: F401  (sets quiet TensorFlow defaults first)
+from ._reshape import SequenceFlattener, SequenceReshaper
+from ._windows import make_windows
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LSTMSeqRegressor",
+    "SequenceFlattener",
+    "SequenceReshaper",
+    "datasets",
+    "make_windows",
+]
+
+_LAZY = {"LSTMSeqRegressor": "._regressor", "datasets": ".datasets"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name], __name__)
+        value = module if name == "datasets" else getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sklstm' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

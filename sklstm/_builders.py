@@ -1,0 +1,296 @@
+"""Keras model builders for the reference LSTM architectures.
+
+Plain functions that know nothing of scikit-learn: given the shapes of one
+sample (``meta``) and a few hyperparameters they return an uncompiled
+:class:`keras.Model`. Every model maps ``(n, timesteps, features)`` to
+``(n, out_steps, out_features)``, so the estimator handles one output layout
+whatever the architecture.
+
+Every initializer (and every dropout mask) gets an explicit seed derived from
+``seed``: Keras 3 layers created without one draw from Python's global
+``random`` module, which other threads of the same process also draw from.
+"""
+
+import numpy as np
+
+from ._tf import keras
+
+__all__ = [
+    "ARCHITECTURES",
+    "CELLS",
+    "build_encoder_decoder",
+    "build_model",
+    "build_vector_model",
+]
+
+#: The architectures :func:`build_model` knows, in the reference's order.
+ARCHITECTURES = (
+    "simple",
+    "stacked",
+    "bidirectional",
+    "encoder_decoder",
+    "bidirectional_encoder_decoder",
+)
+#: The recurrent cells :func:`build_model` knows.
+CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+
+_DEFAULT_LAYERS = {
+    "simple": 1,
+    "stacked": 2,
+    "bidirectional": 1,
+    "encoder_decoder": 1,
+    "bidirectional_encoder_decoder": 1,
+}
+
+
+class _Seeds:
+    """Hand out distinct 31-bit seeds, reproducibly from one root seed."""
+
+    def __init__(self, seed):
+        self._rng = np.random.default_rng(seed)
+
+    def __call__(self):
+        return int(self._rng.integers(0, 2**31 - 1))
+
+
+def _recurrent(cell, units, *, seeds, return_sequences, go_backwards=False, **kw):
+    return CELLS[cell](
+        units,
+        return_sequences=return_sequences,
+        go_backwards=go_backwards,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seeds()),
+        seed=seeds(),
+        **kw,
+    )
+
+
+def _recurrent_block(x, *, bidirectional, return_sequences, seeds, cell, units, **kw):
+    """One recurrent layer, or a Bidirectional pair with distinct seeds."""
+    forward = _recurrent(
+        cell, units, seeds=seeds, return_sequences=return_sequences, **kw
+    )
+    if not bidirectional:
+        return forward(x)
+    # An explicit backward layer: Keras would otherwise clone the forward
+    # layer's config, seeds included, and both directions would start equal.
+    backward = _recurrent(
+        cell,
+        units,
+        seeds=seeds,
+        return_sequences=return_sequences,
+        go_backwards=True,
+        **kw,
+    )
+    return keras.layers.Bidirectional(forward, backward_layer=backward)(x)
+
+
+def _dense(units, seeds):
+    return keras.layers.Dense(
+        units, kernel_initializer=keras.initializers.GlorotUniform(seed=seeds())
+    )
+
+
+def _check_meta(meta):
+    keys = ("n_timesteps_in", "n_features_in", "n_steps_out", "n_features_out")
+    missing = [k for k in keys if k not in meta]
+    if missing:
+        raise ValueError(f"meta lacks {missing}; it needs all of {list(keys)}.")
+    return tuple(int(meta[k]) for k in keys)
+
+
+def build_vector_model(
+    meta,
+    *,
+    units=50,
+    n_layers=1,
+    bidirectional=False,
+    cell="lstm",
+    activation="tanh",
+    dropout=0.0,
+    recurrent_dropout=0.0,
+    seed=None,
+):
+    """Build a recurrent stack ending in one vector, then a ``Dense`` head.
+
+    The "simple" (``n_layers=1``), "stacked" (``n_layers>1``) and
+    "bidirectional" architectures of the reference tutorial. The head predicts
+    all ``n_steps_out * n_features_out`` values at once and reshapes them.
+
+    Parameters
+    ----------
+    meta : dict
+        Shapes of one sample: ``n_timesteps_in``, ``n_features_in``,
+        ``n_steps_out`` and ``n_features_out``.
+    units : int, default=50
+        Units of every recurrent layer.
+    n_layers : int, default=1
+        Number of stacked recurrent layers.
+    bidirectional : bool, default=False
+        Wrap every recurrent layer in ``Bidirectional``.
+    cell : {"lstm", "gru"}, default="lstm"
+        Recurrent cell.
+    activation : str, default="tanh"
+        Activation of the recurrent layers.
+    dropout, recurrent_dropout : float, default=0.0
+        Dropout on the inputs and on the recurrent state of every layer.
+    seed : int or None, default=None
+        Root seed for every initializer and dropout mask.
+
+    Returns
+    -------
+    model : keras.Model
+        Uncompiled model from ``(timesteps, features)`` to
+        ``(n_steps_out, n_features_out)``.
+
+    Examples
+    --------
+    >>> meta = dict(n_timesteps_in=1, n_features_in=1, n_steps_out=2,
+    ...             n_features_out=1)
+    >>> build_vector_model(meta, units=50, seed=0).count_params()
+    10502
+    """
+    t_in, f_in, s_out, f_out = _check_meta(meta)
+    seeds = _Seeds(seed)
+    kw = dict(
+        cell=cell,
+        units=units,
+        activation=activation,
+        dropout=dropout,
+        recurrent_dropout=recurrent_dropout,
+    )
+    inputs = keras.Input((t_in, f_in))
+    x = inputs
+    for i in range(n_layers):
+        last = i == n_layers - 1
+        x = _recurrent_block(
+            x, bidirectional=bidirectional, return_sequences=not last, seeds=seeds, **kw
+        )
+    x = _dense(s_out * f_out, seeds)(x)
+    outputs = keras.layers.Reshape((s_out, f_out))(x)
+    return keras.Model(inputs, outputs)
+
+
+def build_encoder_decoder(
+    meta,
+    *,
+    units=100,
+    n_layers=1,
+    bidirectional=False,
+    cell="lstm",
+    activation="tanh",
+    dropout=0.0,
+    recurrent_dropout=0.0,
+    seed=None,
+):
+    """Build an encoder-decoder: encoder, ``RepeatVector``, decoder, per-step head.
+
+    The encoder's last state is repeated once per output step; the decoder
+    returns a sequence and ``TimeDistributed(Dense(n_features_out))`` maps each
+    step to the answer.
+
+    Parameters
+    ----------
+    meta : dict
+        Shapes of one sample: ``n_timesteps_in``, ``n_features_in``,
+        ``n_steps_out`` and ``n_features_out``.
+    units : int, default=100
+        Units of every recurrent layer.
+    n_layers : int, default=1
+        Recurrent layers in the encoder and, as many, in the decoder.
+    bidirectional : bool, default=False
+        Wrap every recurrent layer in ``Bidirectional``.
+    cell : {"lstm", "gru"}, default="lstm"
+        Recurrent cell.
+    activation : str, default="tanh"
+        Activation of the recurrent layers.
+    dropout, recurrent_dropout : float, default=0.0
+        Dropout on the inputs and on the recurrent state of every layer.
+    seed : int or None, default=None
+        Root seed for every initializer and dropout mask.
+
+    Returns
+    -------
+    model : keras.Model
+        Uncompiled model from ``(timesteps, features)`` to
+        ``(n_steps_out, n_features_out)``.
+
+    Examples
+    --------
+    >>> meta = dict(n_timesteps_in=3, n_features_in=1, n_steps_out=3,
+    ...             n_features_out=1)
+    >>> build_encoder_decoder(meta, units=100, seed=0).count_params()
+    121301
+    """
+    t_in, f_in, s_out, f_out = _check_meta(meta)
+    seeds = _Seeds(seed)
+    kw = dict(
+        cell=cell,
+        units=units,
+        activation=activation,
+        dropout=dropout,
+        recurrent_dropout=recurrent_dropout,
+        bidirectional=bidirectional,
+        seeds=seeds,
+    )
+    inputs = keras.Input((t_in, f_in))
+    x = inputs
+    for i in range(n_layers):
+        x = _recurrent_block(x, return_sequences=i < n_layers - 1, **kw)
+    x = keras.layers.RepeatVector(s_out)(x)
+    for _ in range(n_layers):
+        x = _recurrent_block(x, return_sequences=True, **kw)
+    outputs = keras.layers.TimeDistributed(_dense(f_out, seeds))(x)
+    return keras.Model(inputs, outputs)
+
+
+def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
+    """Build one of the five reference architectures by name.
+
+    Parameters
+    ----------
+    meta : dict
+        Shapes of one sample: ``n_timesteps_in``, ``n_features_in``,
+        ``n_steps_out`` and ``n_features_out``.
+    architecture : {"simple", "stacked", "bidirectional", "encoder_decoder", \
+"bidirectional_encoder_decoder"}, default="stacked"
+        Which model to build.
+    n_layers : int or None, default=None
+        Depth of the recurrent stack (of the encoder and of the decoder for
+        the encoder-decoders). None means the reference depth: 2 for
+        "stacked", 1 otherwise. "simple" is always one layer.
+    **kwargs : dict
+        ``units``, ``cell``, ``activation``, ``dropout``,
+        ``recurrent_dropout`` and ``seed``, passed on to
+        :func:`build_vector_model` or :func:`build_encoder_decoder`.
+
+    Returns
+    -------
+    model : keras.Model
+        Uncompiled model.
+
+    Examples
+    --------
+    >>> meta = dict(n_timesteps_in=3, n_features_in=2, n_steps_out=3,
+    ...             n_features_out=1)
+    >>> build_model(meta, architecture="bidirectional", units=8).output_shape
+    (None, 3, 1)
+    """
+    if architecture not in ARCHITECTURES:
+        raise ValueError(
+            f"architecture={architecture!r} is unknown; use one of {ARCHITECTURES}."
+        )
+    if n_layers is None:
+        n_layers = _DEFAULT_LAYERS[architecture]
+    if architecture == "simple" and n_layers != 1:
+        raise ValueError(
+            f"architecture='simple' has exactly one recurrent layer, got "
+            f"n_layers={n_layers}; use architecture='stacked' for a deeper stack."
+        )
+    bidirectional = architecture.startswith("bidirectional")
+    builder = (
+        build_encoder_decoder
+        if architecture.endswith("encoder_decoder")
+        else build_vector_model
+    )
+    return builder(meta, n_layers=n_layers, bidirectional=bidirectional, **kwargs)

@@ -1,0 +1,88 @@
+"""Import TensorFlow and Keras without flooding the console.
+
+TensorFlow's C++ runtime writes start-up lines to the process's standard error
+(oneDNN notices, CUDA probing, CPU feature guards) before its logging is
+configured, so ``TF_CPP_MIN_LOG_LEVEL`` alone cannot hide them. sklstm
+therefore imports TensorFlow once with file descriptor 2 pointed at
+``/dev/null`` and restores it straight after. Nothing else about the user's
+logging configuration changes.
+
+To see TensorFlow's logs again, set ``TF_CPP_MIN_LOG_LEVEL=0`` (or any value)
+in the environment before importing sklstm, or import TensorFlow yourself
+first: sklstm then leaves the import alone.
+"""
+
+import contextlib
+import importlib
+import logging
+import os
+import sys
+
+__all__ = ["import_tensorflow", "stderr_silenced"]
+
+_USER_WANTS_LOGS = "TF_CPP_MIN_LOG_LEVEL" in os.environ
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+@contextlib.contextmanager
+def stderr_silenced():
+    """Point file descriptor 2 at ``/dev/null`` for the duration of the block.
+
+    Python-level writes to ``sys.stderr`` are flushed first so that nothing
+    the user printed before is lost.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real fd 2 (some IDEs)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def import_tensorflow():
+    """Import and return ``(tensorflow, keras)``, quietly the first time.
+
+    Returns
+    -------
+    tf : module
+        The ``tensorflow`` module.
+    keras : module
+        The ``keras`` module (Keras 3 on the TensorFlow backend).
+    """
+    if "tensorflow" in sys.modules or _USER_WANTS_LOGS:
+        tf = importlib.import_module("tensorflow")
+    else:
+        with stderr_silenced():
+            tf = importlib.import_module("tensorflow")
+            # Device discovery prints CUDA probing errors on machines without
+            # a GPU; do it now, while standard error is silenced.
+            tf.config.list_physical_devices()
+            tf.constant(0.0)
+    if not _USER_WANTS_LOGS:
+        tf.get_logger().addFilter(_drop_retracing_notices)
+    keras = importlib.import_module("keras")
+    if keras.backend.backend() != "tensorflow":
+        raise ImportError(
+            f"sklstm needs Keras on the TensorFlow backend, but KERAS_BACKEND is "
+            f"{keras.backend.backend()!r}; set KERAS_BACKEND=tensorflow before "
+            "importing keras or sklstm."
+        )
+    return tf, keras
+
+
+def _drop_retracing_notices(record: logging.LogRecord) -> bool:
+    """Drop TensorFlow's "triggered tf.function retracing" notices.
+
+    Every fit builds a new model and so traces new functions by design; the
+    notice would be printed on the fifth fit of a grid search.
+    """
+    return "triggered tf.function retracing" not in record.getMessage()

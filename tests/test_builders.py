@@ -1,0 +1,98 @@
+import numpy as np
+import pytest
+
+from sklstm._builders import (
+    ARCHITECTURES,
+    build_encoder_decoder,
+    build_model,
+    build_vector_model,
+)
+from sklstm._tf import keras
+
+
+def _meta(t_in=3, f_in=1, s_out=3, f_out=1):
+    return dict(
+        n_timesteps_in=t_in, n_features_in=f_in, n_steps_out=s_out, n_features_out=f_out
+    )
+
+
+def _trainable(model):
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
+
+def test_reference_encoder_decoder_has_121301_parameters():
+    model = build_encoder_decoder(_meta(), units=100, seed=0)
+    assert _trainable(model) == 121_301
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == [
+        "InputLayer",
+        "LSTM",
+        "RepeatVector",
+        "LSTM",
+        "TimeDistributed",
+    ]
+
+
+def test_simple_model_parameter_count_matches_lstm_formula():
+    units, f_in, n_out = 50, 1, 2
+    model = build_vector_model(_meta(1, f_in, n_out, 1), units=units, seed=0)
+    lstm = 4 * (units * (f_in + units) + units)
+    assert _trainable(model) == lstm + units * n_out + n_out
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+@pytest.mark.parametrize("shape", [(1, 1, 2, 1), (3, 2, 3, 1), (4, 2, 2, 3)])
+def test_every_architecture_maps_input_to_output_shape(architecture, shape):
+    model = build_model(_meta(*shape), architecture=architecture, units=4, seed=1)
+    x = np.zeros((5, shape[0], shape[1]), dtype="float32")
+    assert model(x).shape == (5, shape[2], shape[3])
+
+
+@pytest.mark.parametrize(
+    "architecture, layer_types",
+    [
+        ("simple", ["LSTM", "Dense", "Reshape"]),
+        ("stacked", ["LSTM", "LSTM", "Dense", "Reshape"]),
+        ("bidirectional", ["Bidirectional", "Dense", "Reshape"]),
+        (
+            "bidirectional_encoder_decoder",
+            ["Bidirectional", "RepeatVector", "Bidirectional", "TimeDistributed"],
+        ),
+    ],
+)
+def test_layer_types(architecture, layer_types):
+    model = build_model(_meta(), architecture=architecture, units=4, seed=0)
+    assert [type(x).__name__ for x in model.layers[1:]] == layer_types
+
+
+def test_stacked_depth_and_gru_cell():
+    model = build_model(
+        _meta(), architecture="stacked", n_layers=3, cell="gru", units=4
+    )
+    grus = [x for x in model.layers if isinstance(x, keras.layers.GRU)]
+    assert len(grus) == 3
+    assert [g.return_sequences for g in grus] == [True, True, False]
+
+
+def test_same_seed_same_weights_and_directions_differ():
+    a = build_model(_meta(), architecture="bidirectional", units=4, seed=7)
+    b = build_model(_meta(), architecture="bidirectional", units=4, seed=7)
+    c = build_model(_meta(), architecture="bidirectional", units=4, seed=8)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    assert not np.array_equal(a.get_weights()[0], c.get_weights()[0])
+    bidi = a.layers[1]
+    fw, bw = bidi.forward_layer.get_weights(), bidi.backward_layer.get_weights()
+    assert not np.array_equal(fw[0], bw[0])  # each direction has its own seed
+
+
+def test_simple_refuses_more_layers():
+    with pytest.raises(ValueError, match="architecture='stacked'"):
+        build_model(_meta(), architecture="simple", n_layers=2)
+
+
+def test_unknown_architecture_and_missing_meta():
+    with pytest.raises(ValueError, match="use one of"):
+        build_model(_meta(), architecture="lstm2")
+    with pytest.raises(ValueError, match="n_steps_out"):
+        build_model({"n_timesteps_in": 1, "n_features_in": 1})
