@@ -1,0 +1,31 @@
+import subprocess
+import sys
+
+import pytest
+
+from sklstm.__main__ import main
+
+
+def test_tutorial_command_prints_one_row_per_experiment(capsys):
+    assert main(["tutorial", "--epochs", "2", "--only", "one_to_many_1"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("one_to_many_1")]
+    assert [r.split()[1] for r in rows] == ["simple", "stacked", "bidirectional"]
+    assert "[11.00, 12.00]" in rows[0]  # the expected answer
+    assert "[10.98, 12.11]" in rows[0]  # the tutorial's printed prediction
+
+
+def test_module_entry_point_runs_and_rejects_bad_arguments():
+    cmd = [sys.executable, "-m", "sklstm", "tutorial", "--epochs", "1"]
+    done = subprocess.run(
+        cmd + ["--only", "many_to_many_2"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.count("many_to_many_2") == 2
+    bad = subprocess.run(cmd + ["--only", "nope"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+@pytest.mark.parametrize("epochs", ["0", "-3"])
+def test_non_positive_epochs_is_an_error(epochs, capsys):
+    assert main(["tutorial", "--epochs", epochs]) == 2
+    assert "--epochs must be at least 1" in capsys.readouterr().err
