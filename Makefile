@@ -52,4 +52,4 @@ bench-quick: $(VENV)/.test
 	$(BIN)/python -m benchmarks --quick
 
 clean:
-	rm -rf $(VENV) docs/_build docs/generated docs/auto_examples build *.egg-info
+	rm -rf $(VENV) docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst build *.egg-info

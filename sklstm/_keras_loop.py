@@ -5,12 +5,14 @@ engine in :mod:`sklstm._engine` is the fast default.
 """
 
 import random
+import types
 
 import numpy as np
 
+from ._engine import TrainingDivergedError
 from ._tf import keras, tf
 
-__all__ = ["keras_fit"]
+__all__ = ["check_finite_history", "keras_fit"]
 
 
 def keras_fit(
@@ -65,11 +67,13 @@ def keras_fit(
     history : dict of list
         Keras's ``History.history``.
     """
-    callbacks = list(callbacks)
+    callbacks = [*callbacks, keras.callbacks.TerminateOnNaN()]
     if early_stopping is not None:
         callbacks.append(keras.callbacks.EarlyStopping(**early_stopping))
     states = random.getstate(), np.random.get_state(), _global_tf_seed()  # noqa: NPY002
     keras.utils.set_random_seed(int(seed))
+    if sample_weight is not None:  # broadcast over output steps and features
+        sample_weight = sample_weight.reshape((len(y),) + (1,) * (y.ndim - 2))
     try:
         history = model.fit(
             x,
@@ -94,3 +98,18 @@ def _global_tf_seed():
     from tensorflow.python.eager import context
 
     return context.global_seed()
+
+
+def check_finite_history(history):
+    """Raise :class:`TrainingDivergedError` if a recorded loss is NaN or inf."""
+    losses = np.asarray(history.get("loss", []), dtype=float)
+    bad = np.flatnonzero(~np.isfinite(losses))
+    if bad.size:
+        raise TrainingDivergedError(
+            f"Training diverged at epoch {bad[0] + 1}: the loss became NaN or "
+            "infinite. Scale the inputs and targets (e.g. StandardScaler, "
+            "TransformedTargetRegressor), lower the learning rate, or use "
+            'activation="tanh".',
+            epoch=int(bad[0]),
+            result=types.SimpleNamespace(history=history),
+        )

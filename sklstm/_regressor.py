@@ -2,6 +2,7 @@
 
 import contextlib
 import inspect
+import types
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,7 +14,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS, build_model
-from ._keras_loop import keras_fit
+from ._engine import fused_fit, make_predict_function
+from ._keras_loop import check_finite_history, keras_fit
 from ._scikeras import (
     BaseWrapper,
     get_loss_class_function_or_string,
@@ -22,12 +24,25 @@ from ._scikeras import (
     try_to_convert_strings_to_classes,
     unflatten_params,
 )
-from ._tf import keras, tf
+from ._tf import keras
 
 __all__ = ["LSTMSeqRegressor"]
 
 _ROUTED = ("optimizer", "loss")
-_PREDICT_CHUNK = 8192
+
+
+def _predict_function(model):
+    """The model's compiled forward pass, cached on the model itself.
+
+    Cached outside the estimator's ``__dict__``, which ``predict`` must not
+    change; a plain namespace is neither tracked nor saved by Keras.
+    """
+    cache = getattr(model, "_sklstm_predict", None)
+    if cache is None:
+        cache = model._sklstm_predict = types.SimpleNamespace(
+            fn=make_predict_function(model)
+        )
+    return cache.fn
 
 
 class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
@@ -83,8 +98,23 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         ``val_loss`` each epoch (as Keras does: before shuffling).
     shuffle : bool, default=True
         Reshuffle the training samples every epoch.
+    early_stopping : bool, default=False
+        Stop when the monitored loss (``val_loss`` with a validation split,
+        else the training ``loss``) has not improved by ``min_delta`` for
+        ``patience`` epochs, as Keras's ``EarlyStopping`` does.
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+    min_delta : float, default=0.0
+        Smallest decrease of the monitored loss that counts as improvement.
+    restore_best_weights : bool, default=True
+        With early stopping, end with the weights of the best epoch.
+    engine : {"auto", "fused", "keras"}, default="auto"
+        "fused" runs all epochs inside one compiled TensorFlow graph, many
+        times faster than ``model.fit`` on small data; "keras" uses
+        ``model.fit``. "auto" picks "fused" unless ``callbacks`` are given,
+        which only Keras's own loop can honour.
     callbacks : list of keras.callbacks.Callback, default=None
-        Keras callbacks, passed to ``model.fit``.
+        Keras callbacks, passed to ``model.fit`` (implies the "keras" engine).
     warm_start : bool, default=False
         When True, a second ``fit`` continues from the fitted weights and
         optimizer state instead of building a new model.
@@ -146,6 +176,11 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "shuffle": ["boolean"],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "min_delta": [Interval(Real, 0, None, closed="left")],
+        "restore_best_weights": ["boolean"],
+        "engine": [StrOptions({"auto", "fused", "keras"})],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -170,6 +205,11 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         batch_size=32,
         validation_split=0.0,
         shuffle=True,
+        early_stopping=False,
+        patience=10,
+        min_delta=0.0,
+        restore_best_weights=True,
+        engine="auto",
         callbacks=None,
         warm_start=False,
         random_state=None,
@@ -191,6 +231,11 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         self.batch_size = batch_size
         self.validation_split = validation_split
         self.shuffle = shuffle
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.min_delta = min_delta
+        self.restore_best_weights = restore_best_weights
+        self.engine = engine
         self.callbacks = callbacks
         self.warm_start = warm_start
         self.random_state = random_state
@@ -340,20 +385,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             else:
                 model = self._build(X.shape[1:], y3.shape[1:], build_seed)
                 initial_epoch = 0
-            history = keras_fit(
-                model,
-                X,
-                y3,
-                sample_weight=w,
-                epochs=epochs,
-                batch_size=self.batch_size,
-                validation_split=self.validation_split,
-                shuffle=self.shuffle,
-                seed=shuffle_seed + initial_epoch,
-                callbacks=self.callbacks or (),
-                verbose=self.verbose,
-                initial_epoch=initial_epoch,
-            )
+            history = self._train(model, X, y3, w, epochs, shuffle_seed, initial_epoch)
             if partial and reuse:
                 history = {k: self.history_.get(k, []) + v for k, v in history.items()}
             self.model_ = model
@@ -361,8 +393,53 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             self.input_shape_ = tuple(X.shape[1:])
             self.output_shape_ = tuple(y3.shape[1:])
             self.target_shape_ = tuple(target_shape)
-            self.__dict__.pop("_predict_fn", None)
         return self
+
+    def _engine_name(self):
+        if self.engine == "auto":
+            return "keras" if self.callbacks else "fused"
+        if self.engine == "fused" and self.callbacks:
+            raise ValueError(
+                "engine='fused' cannot run Keras callbacks; use engine='keras' "
+                "(or 'auto') with callbacks, or drop the callbacks."
+            )
+        return self.engine
+
+    def _train(self, model, X, y, w, epochs, seed, initial_epoch):
+        """Train ``model`` in place with the chosen engine; return the history."""
+        monitor = "val_loss" if self.validation_split else "loss"
+        es = None
+        if self.early_stopping:
+            es = dict(
+                monitor=monitor,
+                patience=self.patience,
+                min_delta=self.min_delta,
+                restore_best_weights=self.restore_best_weights,
+            )
+        common = dict(
+            sample_weight=w,
+            batch_size=self.batch_size,
+            validation_split=self.validation_split,
+            shuffle=self.shuffle,
+            early_stopping=es,
+            verbose=self.verbose,
+            initial_epoch=initial_epoch,
+        )
+        if self._engine_name() == "keras":
+            history = keras_fit(
+                model,
+                X,
+                y,
+                epochs=epochs,
+                seed=seed + initial_epoch,
+                callbacks=self.callbacks or (),
+                **common,
+            )
+            check_finite_history(history)
+            return history
+        return fused_fit(
+            model, X, y, epochs=initial_epoch + epochs, seed=seed, **common
+        ).history
 
     @contextlib.contextmanager
     def _transaction(self, reuse):
@@ -401,16 +478,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         """
         check_is_fitted(self)
         X = V.check_sequences(self, X, reset=False)
-        fn = self.__dict__.get("_predict_fn")
-        if fn is None:
-            model = self.model_
-            fn = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
-            self._predict_fn = fn
-        parts = [
-            fn(tf.constant(X[i : i + _PREDICT_CHUNK])).numpy()
-            for i in range(0, len(X), _PREDICT_CHUNK)
-        ]
-        y_pred = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        y_pred = _predict_function(self.model_)(X)
         if not np.all(np.isfinite(y_pred)):
             raise ValueError(
                 "the model predicts NaN or inf for this X: its weights or the "
@@ -447,11 +515,6 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         if y.ndim > 2:
             y, y_pred = y.reshape(len(y), -1), y_pred.reshape(len(y_pred), -1)
         return r2_score(y, y_pred, sample_weight=sample_weight)
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("_predict_fn", None)
-        return state
 
     def __repr__(self, N_CHAR_MAX=700):
         return super(BaseWrapper, self).__repr__(N_CHAR_MAX)

@@ -91,7 +91,7 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklstm._reshape import SequenceReshaper
+    >>> from sklstm import SequenceReshaper
     >>> X = np.arange(12.0).reshape(2, 6)
     >>> reshaper = SequenceReshaper(n_features=2).fit(X)
     >>> reshaper.timesteps_, reshaper.n_features_
@@ -176,16 +176,16 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        """Reshape `X` to ``(n_samples, timesteps_, n_features_)``.
+        """Reshape `X` to 3-D: (n_samples, `timesteps_`, `n_features_`).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, timesteps_ * n_features_)
+        X : array-like of shape (n_samples, `timesteps_` * `n_features_`)
             Rows to split into sequences, in time-major column order.
 
         Returns
         -------
-        X_3d : ndarray of shape (n_samples, timesteps_, n_features_)
+        X_3d : ndarray of shape (n_samples, `timesteps_`, `n_features_`)
             A view of the validated input when it is C-contiguous.
         """
         check_is_fitted(self)
@@ -209,12 +209,12 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, timesteps_, n_features_)
+        X : array-like of shape (n_samples, `timesteps_`, `n_features_`)
             Sequences, e.g. the output of :meth:`transform`.
 
         Returns
         -------
-        X_2d : ndarray of shape (n_samples, timesteps_ * n_features_)
+        X_2d : ndarray of shape (n_samples, `timesteps_` * `n_features_`)
             A view of the input when it is C-contiguous.
         """
         check_is_fitted(self)
@@ -279,7 +279,7 @@ class SequenceFlattener(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklstm._reshape import SequenceFlattener
+    >>> from sklstm import SequenceFlattener
     >>> X = np.arange(8.0).reshape(2, 2, 2)  # 2 samples, 2 steps, 2 features
     >>> flattener = SequenceFlattener().fit(X)
     >>> flattener.transform(X)

@@ -154,7 +154,7 @@ def make_windows(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklstm._windows import make_windows
+    >>> from sklstm import make_windows
     >>> X, y = make_windows(np.array([1, 2, 3, 4, 5, 6]), n_steps_in=3, n_steps_out=2)
     >>> X.shape, y.shape
     ((2, 3, 1), (2, 2))

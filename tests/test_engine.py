@@ -15,7 +15,7 @@ X_REF = np.arange(1, 44, 3, dtype="float32").reshape(15, 1, 1)
 Y_REF = np.concatenate([X_REF + 1, X_REF + 2], axis=1) / 10.0
 
 
-def _model(units=8, optimizer="adam", seed=1):
+def _model(units=8, optimizer="adam", seed=1, l2=None):
     """A tiny LSTM with deterministic initial weights, output shape (2, 1)."""
     init = keras.initializers
     inp = keras.Input((1, 1))
@@ -24,7 +24,11 @@ def _model(units=8, optimizer="adam", seed=1):
         kernel_initializer=init.GlorotUniform(seed=seed),
         recurrent_initializer=init.Orthogonal(seed=seed + 1),
     )(inp)
-    h = keras.layers.Dense(2, kernel_initializer=init.GlorotUniform(seed=seed + 2))(h)
+    h = keras.layers.Dense(
+        2,
+        kernel_initializer=init.GlorotUniform(seed=seed + 2),
+        kernel_regularizer=None if l2 is None else keras.regularizers.L2(l2),
+    )(h)
     model = keras.Model(inp, keras.layers.Reshape((2, 1))(h))
     model.compile(optimizer=optimizer, loss="mse")
     return model
@@ -71,9 +75,10 @@ def test_loss_definitions_match_keras_split():
 
 def test_matches_keras_fit_without_shuffling():
     # Without shuffling both loops see the same batches in the same order, so
-    # the trajectories agree up to float32 round-off.
+    # the trajectories agree up to float32 round-off (the L2 penalty checks
+    # that regularization losses are included).
     kw = dict(epochs=15, batch_size=5, validation_split=0.2, shuffle=False)
-    ours, ref = _model(), _model()
+    ours, ref = _model(l2=0.1), _model(l2=0.1)
     res = fused_fit(ours, X_REF, Y_REF, **kw)
     hist = ref.fit(X_REF, Y_REF, verbose=0, **kw).history
     np.testing.assert_allclose(res.history["loss"], hist["loss"], rtol=1e-4)
@@ -82,15 +87,16 @@ def test_matches_keras_fit_without_shuffling():
 
 
 def test_reduces_loss_like_keras_fit_with_shuffling():
-    # Shuffled orders differ, so only compare outcomes: starting from the same
-    # weights, both loops reach a similar training loss on the reference data.
-    kw = dict(epochs=60, batch_size=3, validation_split=0.2)
-    ours, ref = _model(units=16), _model(units=16)
+    # Shuffled orders differ, so compare outcomes: from the same weights both
+    # loops cut the training loss ~30x in 20 epochs and end within 1.5x of
+    # each other (seen: 0.89x to 1.13x over seeds and model sizes).
+    kw = dict(epochs=20, batch_size=3, validation_split=0.2)
+    ours, ref = (_model(optimizer=keras.optimizers.Adam(0.01)) for _ in range(2))
     start = _mse(ours, X_REF[:12], Y_REF[:12])
     ours_final = fused_fit(ours, X_REF, Y_REF, **kw).history["loss"][-1]
     keras_final = ref.fit(X_REF, Y_REF, verbose=0, **kw).history["loss"][-1]
-    assert ours_final < start / 4 and keras_final < start / 4
-    assert 1 / 2 < ours_final / keras_final < 2
+    assert ours_final < start / 10 and keras_final < start / 10
+    assert 1 / 1.5 < ours_final / keras_final < 1.5
 
 
 def test_deterministic_and_independent_of_chunking():
@@ -115,6 +121,16 @@ def test_chunks_and_repeated_fits_do_not_retrace():
     fused_fit(model, X_REF, Y_REF, seed=3, **kw)
     (loop,) = model._sklstm_fused_loops.loops.values()
     assert loop.run.experimental_get_tracing_count() == 1
+
+
+def test_recompiling_invalidates_the_cached_loop():
+    model = _model()
+    fused_fit(model, X_REF, Y_REF, epochs=2, batch_size=4)
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    before = model.get_weights()
+    fused_fit(model, X_REF, Y_REF, epochs=2, batch_size=4)  # a stale loop: Adam
+    for w, w0 in zip(model.get_weights(), before):
+        np.testing.assert_array_equal(w, w0)
 
 
 def test_initial_epoch_continues_training():
@@ -184,7 +200,7 @@ def test_divergence_on_first_epoch_restores_initial_weights():
     model = _model()
     initial = model.get_weights()
     with pytest.raises(TrainingDivergedError, match="epoch 1/5") as info:
-        fused_fit(model, X_REF * 1e30, Y_REF, epochs=5, batch_size=4)
+        fused_fit(model, X_REF, Y_REF * 1e30, epochs=5, batch_size=4)
     assert "StandardScaler" in str(info.value) and "learning rate" in str(info.value)
     assert info.value.epoch == 0 and len(info.value.history["loss"]) == 1
     assert not np.isfinite(info.value.history["loss"][0])
@@ -235,8 +251,9 @@ def test_jit_compile_trains_like_graph_mode():
     a, b = _model(units=4), _model(units=4)
     ha = fused_fit(a, X_REF, Y_REF, **kw).history
     hb = fused_fit(b, X_REF, Y_REF, jit_compile=True, **kw).history
-    np.testing.assert_allclose(ha["loss"], hb["loss"], rtol=1e-3)
-    _assert_same_weights(a, b, rtol=1e-3, atol=1e-5)
+    # XLA fuses and reorders float32 arithmetic, so only closeness is expected.
+    np.testing.assert_allclose(ha["loss"], hb["loss"], rtol=2e-2)
+    _assert_same_weights(a, b, rtol=0.05, atol=5e-3)
 
 
 def test_predict_function_matches_model_predict():
