@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS, build_model
 from ._engine import fused_fit, make_predict_function
-from ._keras_loop import check_finite_history, keras_fit
+from ._keras_loop import check_finite_history, check_loss_did_not_explode, keras_fit
 from ._scikeras import (
     BaseWrapper,
     get_loss_class_function_or_string,
@@ -24,11 +24,34 @@ from ._scikeras import (
     try_to_convert_strings_to_classes,
     unflatten_params,
 )
-from ._tf import keras
+from ._tf import keras, tf
 
 __all__ = ["LSTMSeqRegressor"]
 
 _ROUTED = ("optimizer", "loss")
+
+
+@contextlib.contextmanager
+def _deterministic_ops(wanted):
+    """Enable TensorFlow's op determinism for one fit, then restore the setting.
+
+    Only needed on GPUs: on CPUs the kernels sklstm uses are deterministic
+    already (two fits with one seed give bit-identical weights), and the
+    switch would cost time for nothing.
+    """
+    from tensorflow.python.framework import config as cfg
+
+    if not wanted or cfg.is_op_determinism_enabled():
+        yield
+        return
+    if not tf.config.list_physical_devices("GPU"):
+        yield
+        return
+    cfg.enable_op_determinism()
+    try:
+        yield
+    finally:
+        cfg.disable_op_determinism()
 
 
 def _predict_function(model):
@@ -303,18 +326,28 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             n_steps_out=output_shape[0],
             n_features_out=output_shape[1],
         )
-        model = build_model(
-            meta,
-            architecture=self.architecture,
-            n_layers=self.n_layers,
-            units=self.units,
-            cell=self.cell,
-            activation=self.activation,
-            dropout=self.dropout,
-            recurrent_dropout=self.recurrent_dropout,
-            seed=seed,
-        )
-        model.compile(**self._compile_kwargs())
+        try:
+            model = build_model(
+                meta,
+                architecture=self.architecture,
+                n_layers=self.n_layers,
+                units=self.units,
+                cell=self.cell,
+                activation=self.activation,
+                dropout=self.dropout,
+                recurrent_dropout=self.recurrent_dropout,
+                seed=seed,
+            )
+            compile_kwargs = self._compile_kwargs()
+        except ValueError as exc:
+            if "Could not interpret" not in str(exc):
+                raise
+            raise ValueError(
+                f"{exc}. Check activation={self.activation!r}, optimizer="
+                f"{self.optimizer!r} and loss={self.loss!r}: use Keras names such "
+                "as 'tanh', 'adam' and 'mse'."
+            ) from None
+        model.compile(**compile_kwargs)
         return model
 
     # -------------------------------------------------------------- fitting
@@ -385,7 +418,11 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             else:
                 model = self._build(X.shape[1:], y3.shape[1:], build_seed)
                 initial_epoch = 0
-            history = self._train(model, X, y3, w, epochs, shuffle_seed, initial_epoch)
+            with _deterministic_ops(self.random_state is not None):
+                history = self._train(
+                    model, X, y3, w, epochs, shuffle_seed, initial_epoch
+                )
+            check_loss_did_not_explode(history["loss"][initial_epoch:])
             if partial and reuse:
                 history = {k: self.history_.get(k, []) + v for k, v in history.items()}
             self.model_ = model

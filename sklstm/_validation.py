@@ -29,14 +29,23 @@ def check_sequences(estimator, X, *, reset):
     single feature (the reading of tslearn, aeon and sktime, and
     :class:`~sklstm.SequenceReshaper`'s default).
     """
-    X = validate_data(
-        estimator,
-        X,
-        reset=reset,
-        allow_nd=True,
-        dtype=np.float32,
-        ensure_min_samples=1,
-    )
+    try:
+        X = validate_data(
+            estimator,
+            X,
+            reset=reset,
+            allow_nd=True,
+            dtype=np.float32,
+            ensure_min_samples=1,
+        )
+    except ValueError as exc:
+        if reset or "features, but" not in str(exc):
+            raise
+        raise ValueError(
+            f"{exc} Here X.shape[1] counts timesteps: fit saw samples of shape "
+            f"(timesteps, features)={tuple(estimator.input_shape_)}; pass X of "
+            "shape (n_samples, timesteps, features) like in fit."
+        ) from None
     if X.ndim == 2:
         X = X.reshape(X.shape[0], X.shape[1], 1)
     elif X.ndim != 3:
