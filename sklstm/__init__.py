@@ -16,6 +16,8 @@ from ._windows import make_windows
 __version__ = "0.1.0"
 
 __all__ = [
+    "ForecastDisplay",
+    "HistoryDisplay",
     "LSTMSeqRegressor",
     "SequenceFlattener",
     "SequenceReshaper",
@@ -23,7 +25,12 @@ __all__ = [
     "make_windows",
 ]
 
-_LAZY = {"LSTMSeqRegressor": "._regressor", "datasets": ".datasets"}
+_LAZY = {
+    "ForecastDisplay": "._display",
+    "HistoryDisplay": "._display",
+    "LSTMSeqRegressor": "._regressor",
+    "datasets": ".datasets",
+}
 
 
 def __getattr__(name):

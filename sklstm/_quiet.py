@@ -20,8 +20,14 @@ import sys
 
 __all__ = ["import_tensorflow", "stderr_silenced"]
 
-_USER_WANTS_LOGS = "TF_CPP_MIN_LOG_LEVEL" in os.environ
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# sklstm marks the level it sets, so that child processes (joblib workers,
+# subprocesses) that inherit the variable still know the user did not set it.
+_MARK = "_SKLSTM_SET_TF_CPP_MIN_LOG_LEVEL"
+_USER_WANTS_LOGS = os.environ.get("TF_CPP_MIN_LOG_LEVEL", os.environ.get(_MARK)) != (
+    os.environ.get(_MARK)
+)
+if "TF_CPP_MIN_LOG_LEVEL" not in os.environ:
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = os.environ[_MARK] = "3"
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 

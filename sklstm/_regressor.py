@@ -16,6 +16,7 @@ from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS, build_model
 from ._engine import fused_fit, make_predict_function
 from ._keras_loop import check_finite_history, check_loss_did_not_explode, keras_fit
+from ._reshape import DOC_LINK_TEMPLATE
 from ._scikeras import (
     BaseWrapper,
     get_loss_class_function_or_string,
@@ -183,6 +184,8 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
     (2, 2)
     """
 
+    _doc_link_module = "sklstm"
+    _doc_link_template = DOC_LINK_TEMPLATE
     _parameter_constraints = {
         "architecture": [StrOptions(set(ARCHITECTURES))],
         "units": [Interval(Integral, 1, None, closed="left")],

@@ -18,7 +18,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-__all__ = ["SequenceFlattener", "SequenceReshaper"]
+__all__ = ["DOC_LINK_TEMPLATE", "SequenceFlattener", "SequenceReshaper"]
+
+#: Where the HTML repr of an sklstm estimator links to (its API page).
+DOC_LINK_TEMPLATE = (
+    "https://sklstm.readthedocs.io/en/stable/generated/"
+    "{estimator_module}.{estimator_name}.html"
+)
 
 
 def _ndim(X):
@@ -105,6 +111,8 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
     True
     """
 
+    _doc_link_module = "sklstm"
+    _doc_link_template = DOC_LINK_TEMPLATE
     _parameter_constraints: dict = {
         "timesteps": [Interval(Integral, 1, None, closed="left"), None],
         "n_features": [Interval(Integral, 1, None, closed="left"), None],
@@ -289,6 +297,8 @@ class SequenceFlattener(TransformerMixin, BaseEstimator):
     ['x0_t0', 'x1_t0', 'x0_t1', 'x1_t1']
     """
 
+    _doc_link_module = "sklstm"
+    _doc_link_template = DOC_LINK_TEMPLATE
     _parameter_constraints: dict = {}
 
     def __init__(self):

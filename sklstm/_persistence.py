@@ -1,0 +1,394 @@
+"""Safe saving and loading of fitted :class:`~sklstm.LSTMSeqRegressor` models.
+
+Why not pickle? ``pickle`` and ``joblib`` rebuild objects by calling code
+that the file itself names, so loading a pickle from someone else can run
+arbitrary code on your machine: use them only for files you made yourself.
+:func:`save` writes a format meant for sharing. A ``.sklstm`` file is a zip
+archive with exactly two members:
+
+``model.keras``
+    The Keras model in Keras's native format: weights, optimizer state and a
+    layer configuration. :func:`load` accepts only the standard layers that
+    sklstm builds, then loads the model with
+    ``keras.saving.load_model(..., safe_mode=True)``, which also refuses
+    layers that carry Python code (``Lambda``).
+``estimator.json``
+    Plain JSON: the sklstm version, the constructor parameters and the fitted
+    attributes (training history, shapes, feature names).
+
+Loading runs no code from the file. Anything unexpected (another member, a
+JSON value that is not plain data, an unknown parameter, a file from another
+sklstm major.minor version, a model whose shapes disagree with the recorded
+ones, a truncated archive) raises :class:`UnsafeModelError`.
+"""
+
+import io
+import json
+import math
+import os
+import re
+import tempfile
+import zipfile
+import zlib
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["UnsafeModelError", "load", "save"]
+
+_MODEL, _STATE = "model.keras", "estimator.json"
+_FORMAT = "sklstm.LSTMSeqRegressor"
+_ROUTED = ("optimizer__", "loss__")
+_SHAPES = ("input_shape_", "output_shape_", "target_shape_")
+_BOMB_FLOOR, _BOMB_RATIO = 1 << 26, 100  # a member may not expand beyond these
+# The Keras objects sklstm builds, by module (None: any class of the module).
+_KERAS_ALLOWED = {
+    "keras.layers": {
+        *("InputLayer", "LSTM", "GRU", "Bidirectional", "Dense"),
+        *("Reshape", "RepeatVector", "TimeDistributed"),
+    },
+    "keras": {"DTypePolicy", "FloatDTypePolicy"},
+    "keras.initializers": None,
+    "keras.optimizers": None,
+    "keras.losses": None,
+}
+_KERAS_MEMBERS = {"config.json", "metadata.json", "model.weights.h5"}
+_HINTS = {
+    "optimizer": "pass optimizer as a string such as 'adam' (its settings as "
+    "optimizer__<name>=value)",
+    "loss": "pass loss as a string such as 'mse' (its settings as loss__<name>)",
+    "activation": "pass activation as a string such as 'tanh'",
+    "callbacks": "set callbacks=None before saving (they only act during fit)",
+    "random_state": "pass random_state as an int or None",
+}
+
+
+class UnsafeModelError(ValueError):
+    """A file that :func:`load` refuses: tampered, corrupted or incompatible."""
+
+
+def save(estimator, path):
+    """Save a fitted LSTMSeqRegressor in sklstm's safe, shareable format.
+
+    Unlike a pickle, the file holds no code, only the Keras model in Keras's
+    native ``.keras`` format and plain JSON, so it is safe to share.
+
+    Parameters
+    ----------
+    estimator : LSTMSeqRegressor
+        Fitted estimator whose parameters are plain values: optimizer and loss
+        as strings, no callbacks, an int or None ``random_state``.
+    path : str, path-like or binary file object
+        Where to write; ``.sklstm`` is the customary extension.
+
+    Raises
+    ------
+    NotFittedError
+        If the estimator is not fitted.
+    TypeError
+        If a parameter cannot be stored as plain JSON.
+
+    See Also
+    --------
+    load : Load the file again, running no code from it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from sklstm import LSTMSeqRegressor, load, save
+    >>> X = np.linspace(0, 1, 30).reshape(10, 3, 1)
+    >>> est = LSTMSeqRegressor(units=4, epochs=2, random_state=0)
+    >>> est = est.fit(X, X[:, -1, 0])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save(est, Path(tmp) / "model.sklstm")
+    ...     loaded = load(Path(tmp) / "model.sklstm")
+    >>> bool((loaded.predict(X) == est.predict(X)).all())
+    True
+    """
+    from . import __version__
+    from ._regressor import LSTMSeqRegressor
+    from ._tf import keras
+
+    if type(estimator) is not LSTMSeqRegressor:
+        raise TypeError(
+            f"save stores LSTMSeqRegressor instances, not {type(estimator).__name__}"
+            "; use pickle or joblib for other estimators (trusted use only)."
+        )
+    check_is_fitted(estimator)
+    fitted = {
+        "history_": {
+            str(k): [float(v) for v in vs] for k, vs in estimator.history_.items()
+        },
+        "n_features_in_": int(estimator.n_features_in_),
+    }
+    for name in _SHAPES:
+        fitted[name] = [int(d) for d in getattr(estimator, name)]
+    if hasattr(estimator, "feature_names_in_"):
+        fitted["feature_names_in_"] = [str(n) for n in estimator.feature_names_in_]
+    state = {
+        "format": _FORMAT,
+        "sklstm_version": __version__,
+        "keras_version": keras.__version__,
+        "params": _plain_params(estimator.get_params(deep=False), saving=True),
+        "fitted": fitted,
+    }
+    with tempfile.TemporaryDirectory(prefix="sklstm-") as tmp:
+        keras.saving.save_model(estimator.model_, os.path.join(tmp, _MODEL))
+        with open(os.path.join(tmp, _MODEL), "rb") as f:
+            model_bytes = f.read()
+    buffer = io.BytesIO()  # built in memory: a failure leaves no partial file
+    with zipfile.ZipFile(buffer, "w") as zf:
+        text = json.dumps(state, indent=1)
+        zf.writestr(_STATE, text, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(_MODEL, model_bytes)  # already a zip archive: stored
+    if hasattr(path, "write"):
+        path.write(buffer.getvalue())
+    else:
+        with open(path, "wb") as f:
+            f.write(buffer.getvalue())
+
+
+def load(path):
+    """Load an LSTMSeqRegressor saved by :func:`save`, running no code from it.
+
+    Parameters
+    ----------
+    path : str, path-like or binary file object
+        A file written by :func:`save`.
+
+    Returns
+    -------
+    estimator : LSTMSeqRegressor
+        The fitted estimator, with the same parameters, fitted attributes,
+        weights and optimizer state (``partial_fit`` and ``warm_start``
+        continue the training).
+
+    Raises
+    ------
+    UnsafeModelError
+        If the file is truncated or tampered with (extra members such as a
+        pickle, values that are not plain data, unknown parameters, Keras
+        layers that sklstm does not build, shapes that disagree with the
+        recorded ones) or comes from another sklstm major.minor version.
+
+    See Also
+    --------
+    save : Write the file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from sklstm import LSTMSeqRegressor, load, save
+    >>> X = np.linspace(0, 1, 30).reshape(10, 3, 1)
+    >>> est = LSTMSeqRegressor(architecture="simple", units=4, epochs=2)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save(est.fit(X, X[:, -1, 0]), Path(tmp) / "model.sklstm")
+    ...     loaded = load(Path(tmp) / "model.sklstm")
+    >>> loaded.get_params() == est.get_params(), loaded.history_ == est.history_
+    (True, True)
+    """
+    from ._regressor import LSTMSeqRegressor
+
+    if hasattr(path, "read"):
+        data, where = path.read(), repr(getattr(path, "name", "file object"))
+    else:
+        with open(path, "rb") as f:
+            data, where = f.read(), repr(os.fspath(path))
+    where = f"cannot load {where}"
+    members = _read_zip(data, {_MODEL, _STATE}, {_MODEL, _STATE}, where)
+    state = _json(members[_STATE], f"{where}: {_STATE}")
+    if not isinstance(state, dict) or state.get("format") != _FORMAT:
+        raise UnsafeModelError(f"{where}: it is not a file written by sklstm.save.")
+    _check_version(state.get("sklstm_version"), where)
+    params, fitted = state.get("params"), state.get("fitted")
+    if not isinstance(params, dict) or not isinstance(fitted, dict):
+        raise UnsafeModelError(f"{where}: params or fitted attributes are missing.")
+    try:
+        estimator = LSTMSeqRegressor(**_plain_params(params, saving=False))
+        estimator._validate_params()
+    except (TypeError, ValueError) as exc:
+        raise UnsafeModelError(f"{where}: {exc}") from exc
+    fitted = _check_fitted(fitted, where)
+    model = _load_keras(members[_MODEL], where)
+    expected = ((None, *fitted["input_shape_"]), (None, *fitted["output_shape_"]))
+    if (model.input_shape, model.output_shape) != expected:
+        raise UnsafeModelError(
+            f"{where}: its Keras model maps {model.input_shape} to "
+            f"{model.output_shape}, but the recorded fitted attributes say "
+            f"{expected[0]} to {expected[1]}; the file was tampered with."
+        )
+    if getattr(model, "optimizer", None) is None:
+        raise UnsafeModelError(f"{where}: its Keras model has no optimizer.")
+    vars(estimator).update(fitted, model_=model)
+    return estimator
+
+
+def _plain_params(params, *, saving):
+    """Check the parameters for the JSON file: plain values and known names."""
+    from ._regressor import LSTMSeqRegressor
+
+    error = TypeError if saving else UnsafeModelError
+    known = set(LSTMSeqRegressor().get_params())
+    plain = {}
+    for name, value in params.items():
+        routed = isinstance(name, str) and name.startswith(_ROUTED)
+        if name not in known and not (routed and name.isidentifier()):
+            raise error(
+                f"unknown parameter {name!r}: LSTMSeqRegressor accepts its named "
+                "parameters and routed optimizer__<name> and loss__<name> ones."
+            )
+        if isinstance(value, np.generic):  # e.g. np.float64 from a param grid
+            value = value.item()
+        if isinstance(value, str | int | float | None) or (
+            isinstance(value, list) and not value
+        ):
+            plain[name] = value
+            continue
+        message = f"parameter {name} (a {type(value).__name__}) is not plain data"
+        if not saving:
+            raise error(f"{message}; refusing it.")
+        hint = _HINTS.get(name, f"pass {name} as None, a bool, int, float or str")
+        raise error(
+            f"{message}, which sklstm's safe format cannot store: {hint} to save "
+            "with sklstm.save, or use pickle/joblib for trusted use."
+        )
+    return plain
+
+
+def _read_zip(data, required, allowed, where):
+    """Return the members of a zip archive as bytes, refusing any surprise."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            if not required <= set(names) <= allowed or len(set(names)) < len(names):
+                raise UnsafeModelError(
+                    f"{where}: it holds {sorted(names)}, but only {sorted(allowed)} "
+                    f"are allowed ({sorted(required)} required); anything else, "
+                    "such as a pickle, is refused."
+                )
+            for info in zf.infolist():
+                size = info.file_size
+                if size > _BOMB_FLOOR and size > _BOMB_RATIO * info.compress_size:
+                    raise UnsafeModelError(f"{where}: {info.filename} is a zip bomb.")
+            return {name: zf.read(name) for name in names}
+    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, zlib.error) as exc:
+        raise UnsafeModelError(
+            f"{where}: it is not a readable sklstm archive (truncated or "
+            f"corrupted?): {exc}"
+        ) from exc
+
+
+def _json(data, where):
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise UnsafeModelError(f"{where} is not valid JSON: {exc}") from exc
+
+
+def _check_version(saved, where):
+    from . import __version__
+
+    def major_minor(version):
+        if isinstance(version, str):
+            match = re.match(r"(\d+)\.(\d+)(?!\d)", version)
+            return match and match.groups()
+
+    if not major_minor(saved) or major_minor(saved) != major_minor(__version__):
+        raise UnsafeModelError(
+            f"{where}: it was saved by sklstm {saved!r} and this is sklstm "
+            f"{__version__!r}; files load only in the major.minor version that "
+            "saved them. Load it with that version, or refit the model."
+        )
+
+
+def _check_fitted(fitted, where):
+    """Validate the fitted attributes' types and consistency; return them."""
+
+    def ints(value, lengths):  # a list of positive ints (not bools)
+        ok = isinstance(value, list) and len(value) in lengths
+        return ok and all(type(d) is int and d > 0 for d in value)
+
+    shapes = [fitted.get(name) for name in _SHAPES]
+    history, n_in = fitted.get("history_"), fitted.get("n_features_in_")
+    names = fitted.get("feature_names_in_", [""] * n_in if ints([n_in], (1,)) else 0)
+    if not (
+        set(fitted) <= {*_SHAPES, "history_", "n_features_in_", "feature_names_in_"}
+        and isinstance(history, dict)
+        and all(
+            isinstance(v, list) and {type(x) for x in v} <= {int, float}
+            for v in history.values()
+        )
+        and ints(shapes[0], (2,))
+        and ints(shapes[1], (2,))
+        and ints(shapes[2], (0, 1, 2))
+        and n_in == shapes[0][0]
+        and math.prod(shapes[1]) == math.prod(shapes[2])
+        and isinstance(names, list)
+        and len(names) == n_in
+        and all(isinstance(n, str) for n in names)
+    ):
+        raise UnsafeModelError(f"{where}: fitted attributes malformed or inconsistent.")
+    out = {name: tuple(shape) for name, shape in zip(_SHAPES, shapes)}
+    out["history_"] = {k: [float(v) for v in vs] for k, vs in history.items()}
+    out["n_features_in_"] = n_in
+    if "feature_names_in_" in fitted:
+        out["feature_names_in_"] = np.asarray(names, dtype=object)
+    return out
+
+
+def _keras_object_ok(node, loss_functions):
+    module, name = node.get("module"), node["class_name"]
+    registered, config = node.get("registered_name"), node.get("config")
+    if module is None:
+        return name == "__keras_tensor__"  # a link between layers
+    if name == "Functional":
+        keras_module = str(module).startswith("keras.")
+        return keras_module and registered in (None, name, ">" + name)
+    if (module, name) == ("builtins", "function"):  # a Keras loss function by name
+        return (
+            registered == name and isinstance(config, str) and config in loss_functions
+        )
+    allowed = _KERAS_ALLOWED.get(module, ())
+    return registered is None and (allowed is None or name in allowed)
+
+
+def _check_keras_config(node, where, loss_functions):
+    """Refuse any Keras object that sklstm does not build, before Keras sees it."""
+    if isinstance(node, dict) and "class_name" in node:
+        if not _keras_object_ok(node, loss_functions):
+            raise UnsafeModelError(
+                f"{where}: its Keras model contains {node['class_name']!r} from "
+                f"module {node.get('module')!r}, which sklstm never builds; "
+                "refusing to load it."
+            )
+    children = node.values() if isinstance(node, dict) else node
+    for child in children if isinstance(node, dict | list) else ():
+        _check_keras_config(child, where, loss_functions)
+
+
+def _load_keras(data, where):
+    """Check the ``.keras`` archive, then load it with Keras's safe mode."""
+    from ._tf import keras
+
+    where = f"{where}: {_MODEL}"
+    members = _read_zip(data, _KERAS_MEMBERS - {"metadata.json"}, _KERAS_MEMBERS, where)
+    losses = {n for n in dir(keras.losses) if not n.startswith("_")}
+    try:
+        _check_keras_config(_json(members["config.json"], where), where, losses)
+    except RecursionError as exc:
+        raise UnsafeModelError(f"{where}: its config is nested too deeply.") from exc
+    with tempfile.TemporaryDirectory(prefix="sklstm-") as tmp:
+        with open(os.path.join(tmp, _MODEL), "wb") as f:
+            f.write(data)
+        try:
+            return keras.saving.load_model(
+                os.path.join(tmp, _MODEL), safe_mode=True, compile=True
+            )
+        except Exception as exc:
+            raise UnsafeModelError(
+                f"{where}: Keras refused to load it in safe mode: {exc}"
+            ) from exc

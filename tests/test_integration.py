@@ -1,0 +1,150 @@
+"""sklstm inside scikit-learn's machinery: routing, pandas, HTML, processes."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+from sklearn.model_selection import GridSearchCV, KFold, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.utils import estimator_html_repr
+
+from sklstm import LSTMSeqRegressor, SequenceFlattener, SequenceReshaper
+from sklstm.datasets import load_many_to_many
+
+FAST = dict(units=4, epochs=3, batch_size=4, random_state=0)
+
+
+@pytest.fixture
+def routing():
+    with sklearn.config_context(enable_metadata_routing=True):
+        yield
+
+
+class _Spy(LSTMSeqRegressor):
+    """Records the sample_weight that reaches fit."""
+
+    seen = []
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).seen.append(None if sample_weight is None else len(sample_weight))
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_sample_weight_is_routed_through_pipeline_grid_and_cv(routing):
+    data = load_many_to_many(n_features=2)
+    X2, y2, w = data.X.reshape(20, -1), data.y[:, :, 0], np.linspace(0.5, 2, 20)
+    _Spy.seen = []
+    est = _Spy(**FAST).set_fit_request(sample_weight=True)
+    est.set_score_request(sample_weight=True)
+    pipe = make_pipeline(SequenceReshaper(n_features=2), est)
+    pipe.fit(X2, y2, sample_weight=w)
+    assert _Spy.seen == [20]
+    grid = GridSearchCV(pipe, {"_spy__units": [3, 4]}, cv=KFold(2), error_score="raise")
+    grid.fit(X2, y2, sample_weight=w)
+    assert _Spy.seen[1:] == [10] * 4 + [20]  # 2 candidates x 2 folds, then refit
+    cross_validate(pipe, X2, y2, cv=KFold(2), params={"sample_weight": w})
+    assert _Spy.seen[-2:] == [10, 10]
+
+
+def test_unrequested_sample_weight_is_an_error_with_routing(routing):
+    data = load_many_to_many()
+    pipe = make_pipeline(SequenceFlattener(), LSTMSeqRegressor(**FAST))
+    with pytest.raises(ValueError, match="set_fit_request"):
+        pipe.fit(data.X, data.y[:, :, 0], sample_weight=np.ones(20))
+
+
+def test_dataframes_in_and_feature_names():
+    rng = np.random.default_rng(0)
+    cols = [f"lag{i}" for i in range(4)]
+    df = pd.DataFrame(rng.normal(size=(16, 4)), columns=cols)
+    y = pd.Series(rng.normal(size=16), name="target")
+    est = LSTMSeqRegressor(**FAST).fit(df, y)
+    assert list(est.feature_names_in_) == cols
+    assert est.predict(df).shape == (16,)
+    with pytest.warns(UserWarning, match="feature names"):
+        est.predict(df.to_numpy())
+    flat = SequenceFlattener().set_output(transform="pandas")
+    out = flat.fit_transform(rng.normal(size=(5, 2, 3)))
+    assert list(out.columns) == ["x0_t0", "x1_t0", "x2_t0", "x0_t1", "x1_t1", "x2_t1"]
+
+
+def test_html_repr_links_to_the_api_page():
+    html = estimator_html_repr(make_pipeline(SequenceReshaper(), LSTMSeqRegressor()))
+    for name in ("LSTMSeqRegressor", "SequenceReshaper"):
+        assert f"generated/sklstm.{name}.html" in html
+
+
+def test_grid_search_in_two_processes_matches_one(tmp_path):
+    data = load_many_to_many()
+    grid = dict(
+        param_grid={"architecture": ["simple", "encoder_decoder"]},
+        cv=KFold(2),
+        scoring="neg_mean_squared_error",
+    )
+    serial = GridSearchCV(LSTMSeqRegressor(**FAST), n_jobs=1, **grid)
+    parallel = GridSearchCV(LSTMSeqRegressor(**FAST), n_jobs=2, **grid)
+    y2 = data.y[:, :, 0] / 100
+    serial.fit(data.X / 100, y2)
+    parallel.fit(data.X / 100, y2)
+    assert serial.best_params_ == parallel.best_params_
+    np.testing.assert_array_equal(
+        serial.cv_results_["mean_test_score"], parallel.cv_results_["mean_test_score"]
+    )
+
+
+_FIT_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    from sklstm import LSTMSeqRegressor
+    from sklstm.datasets import load_many_to_many
+
+    data = load_many_to_many(n_features=2)
+    est = LSTMSeqRegressor(architecture="bidirectional_encoder_decoder", units=6,
+                           epochs=5, batch_size=4, dropout=0.1,
+                           validation_split=0.2, random_state=7)
+    sys.stdout.write(est.fit(data.X, data.y).predict(data.X).tobytes().hex())
+    """
+)
+
+
+def _run(code):
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return done.stdout, done.stderr
+
+
+def test_same_random_state_is_bit_identical_across_processes():
+    (a, _), (b, _) = _run(_FIT_SCRIPT), _run(_FIT_SCRIPT)
+    assert len(a) > 0 and a == b
+
+
+def test_import_fit_predict_score_print_nothing():
+    code = _FIT_SCRIPT.replace("sys.stdout.write(", "len(")
+    out, err = _run(code + "est.score(data.X, data.y)\n")
+    assert out == "" and err == ""
+
+
+def test_verbose_shows_progress():
+    out, _ = _run(_FIT_SCRIPT.replace("random_state=7", "random_state=7, verbose=1"))
+    assert "5/5" in out
+
+
+def test_user_can_turn_tensorflow_logs_back_on():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if "TF_CPP" not in k}
+    env["TF_CPP_MIN_LOG_LEVEL"] = "0"
+    done = subprocess.run(
+        [sys.executable, "-c", "from sklstm import LSTMSeqRegressor"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert "oneDNN" in done.stderr or "cuda" in done.stderr.lower()
