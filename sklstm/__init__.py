@@ -10,6 +10,7 @@ imported on first use, so the transformers load in a blink.
 import importlib
 
 from . import _quiet  # noqa: F401  (sets quiet TensorFlow defaults first)
+from ._persistence import UnsafeModelError, load, save
 from ._reshape import SequenceFlattener, SequenceReshaper
 from ._windows import make_windows
 
@@ -21,14 +22,19 @@ __all__ = [
     "LSTMSeqRegressor",
     "SequenceFlattener",
     "SequenceReshaper",
+    "TrainingDivergedError",
+    "UnsafeModelError",
     "datasets",
+    "load",
     "make_windows",
+    "save",
 ]
 
 _LAZY = {
     "ForecastDisplay": "._display",
     "HistoryDisplay": "._display",
     "LSTMSeqRegressor": "._regressor",
+    "TrainingDivergedError": "._engine",
     "datasets": ".datasets",
 }
 

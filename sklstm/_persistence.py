@@ -58,7 +58,7 @@ _HINTS = {
     "optimizer__<name>=value)",
     "loss": "pass loss as a string such as 'mse' (its settings as loss__<name>)",
     "activation": "pass activation as a string such as 'tanh'",
-    "callbacks": "set callbacks=None before saving (they only act during fit)",
+    "callbacks": "set callbacks=None (callbacks only act during fit)",
     "random_state": "pass random_state as an int or None",
 }
 
@@ -248,13 +248,13 @@ def _plain_params(params, *, saving):
         ):
             plain[name] = value
             continue
-        message = f"parameter {name} (a {type(value).__name__}) is not plain data"
+        message = f"parameter {name} (of type {type(value).__name__}) is not plain data"
         if not saving:
             raise error(f"{message}; refusing it.")
         hint = _HINTS.get(name, f"pass {name} as None, a bool, int, float or str")
         raise error(
-            f"{message}, which sklstm's safe format cannot store: {hint} to save "
-            "with sklstm.save, or use pickle/joblib for trusted use."
+            f"{message}, and sklstm's safe format stores only plain JSON values. "
+            f"To save with sklstm.save, {hint}; or use pickle/joblib for trusted use."
         )
     return plain
 
@@ -265,9 +265,10 @@ def _read_zip(data, required, allowed, where):
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
             if not required <= set(names) <= allowed or len(set(names)) < len(names):
+                optional = f" (and optionally {sorted(allowed - required)})"
                 raise UnsafeModelError(
-                    f"{where}: it holds {sorted(names)}, but only {sorted(allowed)} "
-                    f"are allowed ({sorted(required)} required); anything else, "
+                    f"{where}: it holds {sorted(names)}, not {sorted(required)}"
+                    f"{optional if allowed - required else ''}; anything else, "
                     "such as a pickle, is refused."
                 )
             for info in zf.infolist():

@@ -1,8 +1,5 @@
 """LSTMSeqRegressor: the reference LSTM architectures as a scikit-learn regressor."""
 
-import contextlib
-import inspect
-import types
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,60 +10,15 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _validation as V
-from ._builders import ARCHITECTURES, CELLS, build_model
-from ._engine import fused_fit, make_predict_function
-from ._keras_loop import check_finite_history, check_loss_did_not_explode, keras_fit
+from ._builders import ARCHITECTURES, CELLS
+from ._compile import build_compiled_model
+from ._keras_loop import check_loss_did_not_explode
 from ._reshape import DOC_LINK_TEMPLATE
-from ._scikeras import (
-    BaseWrapper,
-    get_loss_class_function_or_string,
-    get_optimizer_class,
-    route_params,
-    try_to_convert_strings_to_classes,
-    unflatten_params,
-)
-from ._tf import keras, tf
+from ._scikeras import BaseWrapper
+from ._tf import keras
+from ._training import deterministic_ops, predict_function, train, transaction
 
 __all__ = ["LSTMSeqRegressor"]
-
-_ROUTED = ("optimizer", "loss")
-
-
-@contextlib.contextmanager
-def _deterministic_ops(wanted):
-    """Enable TensorFlow's op determinism for one fit, then restore the setting.
-
-    Only needed on GPUs: on CPUs the kernels sklstm uses are deterministic
-    already (two fits with one seed give bit-identical weights), and the
-    switch would cost time for nothing.
-    """
-    from tensorflow.python.framework import config as cfg
-
-    if not wanted or cfg.is_op_determinism_enabled():
-        yield
-        return
-    if not tf.config.list_physical_devices("GPU"):
-        yield
-        return
-    cfg.enable_op_determinism()
-    try:
-        yield
-    finally:
-        cfg.disable_op_determinism()
-
-
-def _predict_function(model):
-    """The model's compiled forward pass, cached on the model itself.
-
-    Cached outside the estimator's ``__dict__``, which ``predict`` must not
-    change; a plain namespace is neither tracked nor saved by Keras.
-    """
-    cache = getattr(model, "_sklstm_predict", None)
-    if cache is None:
-        cache = model._sklstm_predict = types.SimpleNamespace(
-            fn=make_predict_function(model)
-        )
-    return cache.fn
 
 
 class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
@@ -282,77 +234,6 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         return hasattr(self, "model_")
 
     # ------------------------------------------------------------- building
-    def _routed_params(self):
-        """Check the ``**kwargs`` parameters; return them by destination."""
-        named = set(inspect.signature(type(self).__init__).parameters)
-        extra = {k: v for k, v in self.get_params().items() if k not in named}
-        bad = [k for k in extra if k.split("__")[0] not in _ROUTED or "__" not in k]
-        if bad:
-            raise TypeError(
-                f"{type(self).__name__} got unknown parameter(s) {sorted(bad)}; "
-                "besides its named parameters it accepts only routed ones, "
-                "optimizer__<name> and loss__<name>."
-            )
-        return extra
-
-    def _compile_kwargs(self):
-        params = self._routed_params()
-        opt_params = route_params(params, "optimizer", pass_filter=set(), strict=True)
-        if self.learning_rate is not None:
-            if "learning_rate" in opt_params:
-                raise ValueError(
-                    "learning_rate and optimizer__learning_rate are both set; "
-                    "set only one of them."
-                )
-            opt_params["learning_rate"] = self.learning_rate
-        optimizer = self.optimizer
-        if isinstance(optimizer, keras.optimizers.Optimizer):
-            # A fresh copy per fit: optimizer instances carry training state.
-            config = {**optimizer.get_config(), **opt_params}
-            optimizer = type(optimizer).from_config(config)
-        else:
-            optimizer = try_to_convert_strings_to_classes(
-                optimizer, get_optimizer_class
-            )
-            optimizer = unflatten_params(items=optimizer, params=opt_params)
-        loss = try_to_convert_strings_to_classes(
-            self.loss, get_loss_class_function_or_string
-        )
-        loss_params = route_params(params, "loss", pass_filter=set(), strict=False)
-        loss = unflatten_params(items=loss, params=loss_params)
-        return {"optimizer": optimizer, "loss": loss}
-
-    def _build(self, input_shape, output_shape, seed):
-        meta = dict(
-            n_timesteps_in=input_shape[0],
-            n_features_in=input_shape[1],
-            n_steps_out=output_shape[0],
-            n_features_out=output_shape[1],
-        )
-        try:
-            model = build_model(
-                meta,
-                architecture=self.architecture,
-                n_layers=self.n_layers,
-                units=self.units,
-                cell=self.cell,
-                activation=self.activation,
-                dropout=self.dropout,
-                recurrent_dropout=self.recurrent_dropout,
-                seed=seed,
-            )
-            compile_kwargs = self._compile_kwargs()
-        except ValueError as exc:
-            if "Could not interpret" not in str(exc):
-                raise
-            raise ValueError(
-                f"{exc}. Check activation={self.activation!r}, optimizer="
-                f"{self.optimizer!r} and loss={self.loss!r}: use Keras names such "
-                "as 'tanh', 'adam' and 'mse'."
-            ) from None
-        model.compile(**compile_kwargs)
-        return model
-
     # -------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -402,7 +283,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
 
     def _fit(self, X, y, sample_weight, *, epochs, partial):
         reuse = (partial or self.warm_start) and hasattr(self, "model_")
-        with self._transaction(reuse):
+        with transaction(self, reuse):
             X = V.check_sequences(self, X, reset=not reuse)
             y3, target_shape = V.check_targets(y, len(X), self.n_target_features)
             X, y3, w = V.check_weights(sample_weight, X, y3)
@@ -419,13 +300,15 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
                 model, initial_epoch = self.model_, len(self.history_.get("loss", []))
                 initial_epoch = initial_epoch if partial else 0
             else:
-                model = self._build(X.shape[1:], y3.shape[1:], build_seed)
-                initial_epoch = 0
-            with _deterministic_ops(self.random_state is not None):
-                history = self._train(
-                    model, X, y3, w, epochs, shuffle_seed, initial_epoch
+                model = build_compiled_model(
+                    self, X.shape[1:], y3.shape[1:], build_seed
                 )
-            check_loss_did_not_explode(history["loss"][initial_epoch:])
+                initial_epoch = 0
+            with deterministic_ops(self.random_state is not None):
+                history = train(
+                    self, model, X, y3, w, epochs, shuffle_seed, initial_epoch
+                )
+            check_loss_did_not_explode(history["loss"])
             if partial and reuse:
                 history = {k: self.history_.get(k, []) + v for k, v in history.items()}
             self.model_ = model
@@ -434,71 +317,6 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             self.output_shape_ = tuple(y3.shape[1:])
             self.target_shape_ = tuple(target_shape)
         return self
-
-    def _engine_name(self):
-        if self.engine == "auto":
-            return "keras" if self.callbacks else "fused"
-        if self.engine == "fused" and self.callbacks:
-            raise ValueError(
-                "engine='fused' cannot run Keras callbacks; use engine='keras' "
-                "(or 'auto') with callbacks, or drop the callbacks."
-            )
-        return self.engine
-
-    def _train(self, model, X, y, w, epochs, seed, initial_epoch):
-        """Train ``model`` in place with the chosen engine; return the history."""
-        monitor = "val_loss" if self.validation_split else "loss"
-        es = None
-        if self.early_stopping:
-            es = dict(
-                monitor=monitor,
-                patience=self.patience,
-                min_delta=self.min_delta,
-                restore_best_weights=self.restore_best_weights,
-            )
-        common = dict(
-            sample_weight=w,
-            batch_size=self.batch_size,
-            validation_split=self.validation_split,
-            shuffle=self.shuffle,
-            early_stopping=es,
-            verbose=self.verbose,
-            initial_epoch=initial_epoch,
-        )
-        if self._engine_name() == "keras":
-            history = keras_fit(
-                model,
-                X,
-                y,
-                epochs=epochs,
-                seed=seed + initial_epoch,
-                callbacks=self.callbacks or (),
-                **common,
-            )
-            check_finite_history(history)
-            return history
-        return fused_fit(
-            model, X, y, epochs=initial_epoch + epochs, seed=seed, **common
-        ).history
-
-    @contextlib.contextmanager
-    def _transaction(self, reuse):
-        """Leave the estimator as it was if the block raises (or is interrupted)."""
-        saved = dict(self.__dict__)
-        weights = self.model_.get_weights() if reuse else None
-        opt_vars = (
-            [v.numpy() for v in self.model_.optimizer.variables] if reuse else None
-        )
-        try:
-            yield
-        except BaseException:
-            if reuse:
-                saved["model_"].set_weights(weights)
-                for var, value in zip(saved["model_"].optimizer.variables, opt_vars):
-                    var.assign(value)
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
 
     # ----------------------------------------------------------- predicting
     def predict(self, X):
@@ -518,7 +336,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         """
         check_is_fitted(self)
         X = V.check_sequences(self, X, reset=False)
-        y_pred = _predict_function(self.model_)(X)
+        y_pred = predict_function(self.model_)(X)
         if not np.all(np.isfinite(y_pred)):
             raise ValueError(
                 "the model predicts NaN or inf for this X: its weights or the "
@@ -555,6 +373,50 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         if y.ndim > 2:
             y, y_pred = y.reshape(len(y), -1), y_pred.reshape(len(y_pred), -1)
         return r2_score(y, y_pred, sample_weight=sample_weight)
+
+    def save(self, path):
+        """Save the fitted estimator in sklstm's safe, shareable format.
+
+        Unlike pickle or joblib files, which can run arbitrary code when
+        loaded, the file holds only the Keras model in Keras's native
+        ``.keras`` format and plain JSON. Load it with :func:`sklstm.load`.
+
+        Parameters
+        ----------
+        path : str, path-like or binary file object
+            Where to write; ``.sklstm`` is the customary extension.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        TypeError
+            If a parameter is not plain data (an optimizer or loss instance,
+            callbacks, a ``RandomState``): pass strings, ints or None instead.
+
+        See Also
+        --------
+        sklstm.load : Load the file, running no code from it.
+        sklstm.save : The same as a function.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import numpy as np
+        >>> import sklstm
+        >>> X = np.linspace(0, 1, 30).reshape(10, 3, 1)
+        >>> est = LSTMSeqRegressor(architecture="simple", units=4, epochs=2)
+        >>> est = est.fit(X, X[:, -1, 0])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     est.save(Path(tmp) / "model.sklstm")
+        ...     loaded = sklstm.load(Path(tmp) / "model.sklstm")
+        >>> loaded.input_shape_
+        (3, 1)
+        """
+        from ._persistence import save
+
+        save(self, path)
 
     def __repr__(self, N_CHAR_MAX=700):
         return super(BaseWrapper, self).__repr__(N_CHAR_MAX)

@@ -67,7 +67,7 @@ def test_too_few_samples_for_validation_split():
     ],
 )
 def test_invalid_hyperparameters_raise_before_building(params, name, monkeypatch):
-    import sklstm._regressor as module
+    import sklstm._compile as module
 
     def no_build(*args, **kwargs):  # pragma: no cover - must not be reached
         raise AssertionError("a model was built")
@@ -182,7 +182,7 @@ def test_keyboard_interrupt_leaves_estimator_usable(fitted, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(type(fitted), "_train", interrupted)
+    monkeypatch.setattr("sklstm._regressor.train", interrupted)
     with pytest.raises(KeyboardInterrupt):
         fitted.fit(X * 2, Y)
     monkeypatch.undo()

@@ -1,0 +1,15 @@
+"""Side-by-side benchmarks of sklstm: ``python -m benchmarks [--quick]``.
+
+Each module compares sklstm with the plain Keras (or SciKeras) way of doing
+the same thing, in the same run on the same machine, and states its target:
+
+- ``reference``: the ten reference experiments, ``model.fit`` vs sklstm;
+- ``large``: 200,000 windows, time and peak memory, each side in a subprocess;
+- ``predict``: latency of ``predict`` for 1 and 1,000 samples;
+- ``grid``: ``GridSearchCV`` over the five architectures, SciKeras vs sklstm.
+
+``--quick`` runs them all at tiny settings, as a smoke test.
+"""
+
+#: The benchmarks, in the order they run: name of their module in this package.
+BENCHMARKS = ("reference", "large", "predict", "grid")

@@ -1,0 +1,134 @@
+"""What every benchmark shares: the report, the machine's description, timing."""
+
+import os
+import platform
+import statistics
+import sys
+import time
+from importlib import metadata
+
+import numpy as np
+
+__all__ = [
+    "Report",
+    "describe_machine",
+    "estimator_seeds",
+    "median_seconds",
+    "ratio",
+    "verdict",
+]
+
+
+def _is_number(cell):
+    return cell[:1].isdigit() or (cell[:1] in "+-" and cell[1:2].isdigit())
+
+
+class Report:
+    """Print a report as it is made, and keep it to write as Markdown.
+
+    Headings, text lines and tables go to standard output straight away
+    (plain text, tables aligned); :meth:`markdown` returns the same report
+    with Markdown headings and pipe tables.
+    """
+
+    def __init__(self, title):
+        self._md = [f"# {title}", ""]
+        print(title, flush=True)
+
+    def heading(self, title):
+        print(f"\n== {title} ==\n", flush=True)
+        self._md += [f"## {title}", ""]
+
+    def text(self, line):
+        print(line, flush=True)
+        self._md += [line, ""]
+
+    def table(self, header, rows):
+        rows = [[str(cell) for cell in row] for row in rows]
+        widths = [max(len(cell) for cell in col) for col in zip(header, *rows)]
+
+        def fmt(row):
+            cells = [
+                cell.rjust(w) if _is_number(cell) else cell.ljust(w)
+                for cell, w in zip(row, widths)
+            ]
+            return "  ".join(cells).rstrip()
+
+        lines = [fmt(header), "  ".join("-" * w for w in widths)]
+        print("\n".join(lines + [fmt(row) for row in rows]) + "\n", flush=True)
+        self._md.append("| " + " | ".join(header) + " |")
+        self._md.append("|" + "|".join("---" for _ in header) + "|")
+        self._md += ["| " + " | ".join(row) + " |" for row in rows]
+        self._md.append("")
+
+    def markdown(self):
+        return "\n".join(self._md)
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _version(name):
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def describe_machine(report, quick):
+    """Write the machine and the library versions at the top of the report."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    packages = ("tensorflow", "keras", "scikit-learn", "scikeras", "numpy", "sklstm")
+    versions = ", ".join(f"{name} {_version(name)}" for name in packages)
+    report.heading("machine")
+    report.text(f"CPU: {_cpu_model()}; {os.cpu_count()} cores ({usable} usable)")
+    report.text(f"load average (1, 5, 15 min) at start: {load}")
+    report.text(f"Python {platform.python_version()} on {sys.platform}; {versions}")
+    mode = "QUICK (smoke test: tiny settings, the numbers mean nothing)"
+    report.text(f"mode: {mode if quick else 'full'}")
+
+
+def estimator_seeds(random_state):
+    """The (build, shuffle) seeds ``LSTMSeqRegressor`` derives from an int seed.
+
+    Building the Keras side's model with the build seed gives it the same
+    initial weights as the estimator's.
+    """
+    rng = np.random.RandomState(random_state)
+    return tuple(int(s) for s in rng.randint(2**31 - 1, size=2))
+
+
+def median_seconds(fn, repeats):
+    """Median wall time of ``repeats`` calls of ``fn()``, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def ratio(slow, fast):
+    """``slow / fast`` formatted as "0.97x" or "12.3x"."""
+    if fast <= 0:
+        return "inf"
+    value = slow / fast
+    return f"{value:.2f}x" if value < 10 else f"{value:.1f}x"
+
+
+def verdict(met, quick):
+    """ "MET" or "NOT MET"; in quick mode, a reminder that it means nothing."""
+    word = "MET" if met else "NOT MET"
+    return f"{word} (quick mode: not meaningful)" if quick else word

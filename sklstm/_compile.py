@@ -1,0 +1,95 @@
+"""From estimator parameters to a compiled Keras model.
+
+Routed parameters (``optimizer__*``, ``loss__*``) are resolved with SciKeras's
+own helpers, so SciKeras-style routing keeps working.
+"""
+
+import inspect
+
+from ._builders import build_model
+from ._scikeras import (
+    get_loss_class_function_or_string,
+    get_optimizer_class,
+    route_params,
+    try_to_convert_strings_to_classes,
+    unflatten_params,
+)
+from ._tf import keras
+
+__all__ = ["build_compiled_model", "compile_kwargs", "routed_params"]
+
+_ROUTED = ("optimizer", "loss")
+
+
+def routed_params(est):
+    """Check the ``**kwargs`` parameters of ``est`` and return them."""
+    named = set(inspect.signature(type(est).__init__).parameters)
+    extra = {k: v for k, v in est.get_params().items() if k not in named}
+    bad = [k for k in extra if k.split("__")[0] not in _ROUTED or "__" not in k]
+    if bad:
+        raise TypeError(
+            f"{type(est).__name__} got unknown parameter(s) {sorted(bad)}; "
+            "besides its named parameters it accepts only routed ones, "
+            "optimizer__<name> and loss__<name>."
+        )
+    return extra
+
+
+def compile_kwargs(est):
+    """The optimizer and loss for ``model.compile``, from ``est``'s parameters."""
+    params = routed_params(est)
+    opt_params = route_params(params, "optimizer", pass_filter=set(), strict=True)
+    if est.learning_rate is not None:
+        if "learning_rate" in opt_params:
+            raise ValueError(
+                "learning_rate and optimizer__learning_rate are both set; "
+                "set only one of them."
+            )
+        opt_params["learning_rate"] = est.learning_rate
+    optimizer = est.optimizer
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        # A fresh copy per fit: optimizer instances carry training state.
+        config = {**optimizer.get_config(), **opt_params}
+        optimizer = type(optimizer).from_config(config)
+    else:
+        optimizer = try_to_convert_strings_to_classes(optimizer, get_optimizer_class)
+        optimizer = unflatten_params(items=optimizer, params=opt_params)
+    loss = try_to_convert_strings_to_classes(
+        est.loss, get_loss_class_function_or_string
+    )
+    loss_params = route_params(params, "loss", pass_filter=set(), strict=False)
+    loss = unflatten_params(items=loss, params=loss_params)
+    return {"optimizer": optimizer, "loss": loss}
+
+
+def build_compiled_model(est, input_shape, output_shape, seed):
+    """Build the model ``est``'s parameters describe and compile it."""
+    meta = dict(
+        n_timesteps_in=input_shape[0],
+        n_features_in=input_shape[1],
+        n_steps_out=output_shape[0],
+        n_features_out=output_shape[1],
+    )
+    try:
+        model = build_model(
+            meta,
+            architecture=est.architecture,
+            n_layers=est.n_layers,
+            units=est.units,
+            cell=est.cell,
+            activation=est.activation,
+            dropout=est.dropout,
+            recurrent_dropout=est.recurrent_dropout,
+            seed=seed,
+        )
+        kwargs = compile_kwargs(est)
+    except ValueError as exc:
+        if "Could not interpret" not in str(exc):
+            raise
+        raise ValueError(
+            f"{exc}. Check activation={est.activation!r}, optimizer="
+            f"{est.optimizer!r} and loss={est.loss!r}: use Keras names such "
+            "as 'tanh', 'adam' and 'mse'."
+        ) from None
+    model.compile(**kwargs)
+    return model

@@ -1,0 +1,67 @@
+"""Smoke test of the benchmarks: ``python -m benchmarks --quick`` runs them all.
+
+The quick mode only checks that every benchmark runs and prints its table
+and its ratio lines; its numbers mean nothing and are not asserted.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# For each benchmark: its heading, a column header line, and its ratio lines.
+EXPECTED = {
+    "reference": [
+        "== reference: ",
+        "problem         architecture     keras s  sklstm s  speedup",
+        "speed ratio of totals (keras / sklstm): ",
+        "median worst error (keras / sklstm): ",
+    ],
+    "large": [
+        "== large: ",
+        "side    fit s  final loss  baseline MB  peak MB  extra MB",
+        "speed ratio (keras / sklstm): ",
+        "peak memory ratio (keras / sklstm): ",
+        "sklstm extra memory / X size: ",
+    ],
+    "predict": [
+        "== predict: ",
+        "samples  repeats  keras ms  sklstm ms  speedup",
+        "speed ratio for 1 sample (keras / sklstm): ",
+        "speed ratio for 1,000 samples: ",
+    ],
+    "grid": [
+        "== grid: ",
+        "architecture  scikeras params  sklstm params  scikeras fit s  sklstm fit s",
+        "same parameter count on both sides for all 5 architectures: yes",
+        "scikeras: best_params_ {'model__architecture': ",
+        "sklstm: best_params_ {'architecture': ",
+        "speed ratio (scikeras / sklstm): ",
+    ],
+}
+
+
+def test_quick_mode_prints_every_table_and_ratio(tmp_path):
+    out = tmp_path / "report.md"
+    cmd = [sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no TensorFlow or Keras noise
+    text = done.stdout
+    assert "CPU: " in text and "tensorflow " in text and "mode: QUICK" in text
+    for name, lines in EXPECTED.items():
+        for line in lines:
+            assert line in text, f"{name}: {line!r} missing"
+    assert text.count("target ") >= 6  # every target is stated with a verdict
+    markdown = out.read_text()
+    assert markdown.startswith("# sklstm benchmarks")
+    for name in EXPECTED:
+        assert f"## {name}: " in markdown
+    assert "| problem | architecture | keras s | sklstm s | speedup |" in markdown
+
+
+def test_only_rejects_an_unknown_benchmark():
+    cmd = [sys.executable, "-m", "benchmarks", "--only", "nope"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "invalid choice" in done.stderr
