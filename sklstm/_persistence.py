@@ -40,6 +40,7 @@ _MODEL, _STATE = "model.keras", "estimator.json"
 _FORMAT = "sklstm.LSTMSeqRegressor"
 _ROUTED = ("optimizer__", "loss__")
 _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
+_SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
 _BOMB_FLOOR, _BOMB_RATIO = 1 << 26, 100  # a member may not expand beyond these
 # The Keras objects sklstm builds, by module (None: any class of the module).
 _KERAS_ALLOWED = {
@@ -127,6 +128,9 @@ def save(estimator, path):
         fitted[name] = [int(d) for d in getattr(estimator, name)]
     if hasattr(estimator, "feature_names_in_"):
         fitted["feature_names_in_"] = [str(n) for n in estimator.feature_names_in_]
+    for name in _SCALING:
+        value = getattr(estimator, name, None)
+        fitted[name] = None if value is None else [float(v) for v in value]
     state = {
         "format": _FORMAT,
         "sklstm_version": __version__,
@@ -306,6 +310,22 @@ def _check_version(saved, where):
         )
 
 
+def _check_scaling(fitted, n_x, n_y, where):
+    """Validate the standardization statistics; return them as arrays."""
+    values = [fitted.get(name) for name in _SCALING]
+    if all(v is None for v in values):
+        return dict.fromkeys(_SCALING)
+    sizes = (n_x, n_x, n_y, n_y)
+    if not all(
+        isinstance(v, list)
+        and len(v) == n
+        and all(type(x) in (int, float) and math.isfinite(x) for x in v)
+        for v, n in zip(values, sizes)
+    ) or not all(x > 0 for v in values[1::2] for x in v):
+        raise UnsafeModelError(f"{where}: standardization statistics malformed.")
+    return {k: np.asarray(v, dtype=np.float32) for k, v in zip(_SCALING, values)}
+
+
 def _check_fitted(fitted, where):
     """Validate the fitted attributes' types and consistency; return them."""
 
@@ -317,7 +337,8 @@ def _check_fitted(fitted, where):
     history, n_in = fitted.get("history_"), fitted.get("n_features_in_")
     names = fitted.get("feature_names_in_", [""] * n_in if ints([n_in], (1,)) else 0)
     if not (
-        set(fitted) <= {*_SHAPES, "history_", "n_features_in_", "feature_names_in_"}
+        set(fitted)
+        <= {*_SHAPES, *_SCALING, "history_", "n_features_in_", "feature_names_in_"}
         and isinstance(history, dict)
         and all(
             isinstance(v, list) and {type(x) for x in v} <= {int, float}
@@ -334,6 +355,7 @@ def _check_fitted(fitted, where):
     ):
         raise UnsafeModelError(f"{where}: fitted attributes malformed or inconsistent.")
     out = {name: tuple(shape) for name, shape in zip(_SHAPES, shapes)}
+    out.update(_check_scaling(fitted, shapes[0][1], shapes[1][1], where))
     out["history_"] = {k: [float(v) for v in vs] for k, vs in history.items()}
     out["n_features_in_"] = n_in
     if "feature_names_in_" in fitted:

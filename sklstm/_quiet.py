@@ -7,6 +7,11 @@ therefore imports TensorFlow once with file descriptor 2 pointed at
 ``/dev/null`` and restores it straight after. Nothing else about the user's
 logging configuration changes.
 
+``OMP_NUM_THREADS`` (or ``SKLSTM_NUM_THREADS``), when set, also sizes
+TensorFlow's intra- and inter-op thread pools at import: process-based
+parallel backends (joblib's loky, Dask workers) set it to each worker's share
+of the cores.
+
 To see TensorFlow's logs again, set ``TF_CPP_MIN_LOG_LEVEL=0`` (or any value)
 in the environment before importing sklstm, or import TensorFlow yourself
 first: sklstm then leaves the import alone.
@@ -65,10 +70,14 @@ def import_tensorflow():
         The ``keras`` module (Keras 3 on the TensorFlow backend).
     """
     if "tensorflow" in sys.modules or _USER_WANTS_LOGS:
+        fresh = "tensorflow" not in sys.modules
         tf = importlib.import_module("tensorflow")
+        if fresh:
+            _limit_threads(tf)
     else:
         with stderr_silenced():
             tf = importlib.import_module("tensorflow")
+            _limit_threads(tf)
             # Device discovery prints CUDA probing errors on machines without
             # a GPU; do it now, while standard error is silenced.
             tf.config.list_physical_devices()
@@ -92,3 +101,25 @@ def _drop_retracing_notices(record: logging.LogRecord) -> bool:
     notice would be printed on the fifth fit of a grid search.
     """
     return "triggered tf.function retracing" not in record.getMessage()
+
+
+def _limit_threads(tf):
+    """Size TensorFlow's thread pools from ``OMP_NUM_THREADS`` when it is set.
+
+    Process-based parallel backends give each worker its share of the cores
+    this way: joblib's loky workers and Dask's nanny-started workers set
+    ``OMP_NUM_THREADS``, which TensorFlow itself ignores. Without this, N
+    workers on N cores would each start N TensorFlow threads. It must happen
+    before TensorFlow's runtime starts, hence at import.
+    """
+    value = os.environ.get("SKLSTM_NUM_THREADS", os.environ.get("OMP_NUM_THREADS"))
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return
+    if n > 0:
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(n)
+            tf.config.threading.set_inter_op_parallelism_threads(n)
+        except RuntimeError:  # the runtime already started
+            pass

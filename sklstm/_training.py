@@ -80,6 +80,16 @@ def train(est, model, X, y, w, epochs, seed, initial_epoch):
             min_delta=est.min_delta,
             restore_best_weights=est.restore_best_weights,
         )
+    elif est.restore_best_weights and est.validation_split:
+        # No early stopping, but a validation split: keep training for all
+        # epochs and end with the weights of the lowest val_loss, as a
+        # best-only checkpoint would (patience can never run out).
+        es = dict(
+            monitor="val_loss",
+            patience=epochs + 1,
+            min_delta=0.0,
+            restore_best_weights=True,
+        )
     common = dict(
         sample_weight=w,
         batch_size=est.batch_size,

@@ -1,0 +1,36 @@
+"""Standardization of sequences inside the estimator (``standardize=True``).
+
+Inputs are centred and scaled per feature, over samples and timesteps;
+targets per output feature, over samples and output steps, so that the
+relation between the steps of a forecast is kept. Predictions are mapped
+back to the original units.
+"""
+
+import numpy as np
+
+__all__ = ["fit_stats", "scale", "unscale"]
+
+
+def fit_stats(a):
+    """Return float32 ``(mean, std)`` of ``a`` over all axes but the last.
+
+    A constant feature gets a standard deviation of 1, so it is only centred.
+    """
+    axes = tuple(range(a.ndim - 1))
+    mean = a.mean(axis=axes, dtype=np.float64)
+    std = a.std(axis=axes, dtype=np.float64)
+    std[~(std > np.finfo(np.float32).tiny)] = 1.0
+    return mean.astype(np.float32), std.astype(np.float32)
+
+
+def scale(a, mean, std, *, inplace=False):
+    """Return ``(a - mean) / std`` as float32, in ``a``'s memory if ``inplace``."""
+    out = a if inplace else np.empty_like(a, dtype=np.float32)
+    np.subtract(a, mean, out=out)
+    np.divide(out, std, out=out)
+    return out
+
+
+def unscale(a, mean, std):
+    """Map standardized values back: ``a * std + mean``."""
+    return a * std + mean
