@@ -22,9 +22,26 @@ def _parser():
         "with the expected answers and the tutorial's printed ones.",
     )
     tut.add_argument(
-        "--epochs", type=int, default=1000, help="epochs per fit (default: 1000)"
+        "--epochs",
+        type=int,
+        default=None,
+        help="epochs per fit (default: 1000, or the recipe's 500 with --recipe)",
     )
-    tut.add_argument("--seed", type=int, default=0, help="random_state (default: 0)")
+    tut.add_argument(
+        "--seed", type=int, default=0, help="(first) random_state (default: 0)"
+    )
+    tut.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="fit every experiment with this many seeds (--seed, --seed+1, ...) "
+        "and report the median and worst error (default: 1)",
+    )
+    tut.add_argument(
+        "--recipe",
+        action="store_true",
+        help="use the recommended recipe instead of the reference settings",
+    )
     tut.add_argument(
         "--only",
         choices=REFERENCE_PROBLEMS,
@@ -47,23 +64,34 @@ def main(argv=None):
         Exit status, 0 on success.
     """
     args = _parser().parse_args(argv)
-    from ._tutorial import EXPERIMENTS, format_table, run_experiment
+    from ._tutorial import (
+        EXPERIMENTS,
+        RECIPE,
+        REFERENCE_SETTINGS,
+        format_seed_table,
+        format_table,
+        run_experiment,
+    )
 
-    if args.epochs < 1:
-        print("sklstm: --epochs must be at least 1", file=sys.stderr)
+    settings = dict(RECIPE if args.recipe else REFERENCE_SETTINGS)
+    if args.epochs is not None:
+        settings["epochs"] = args.epochs
+    if settings["epochs"] < 1 or args.seeds < 1:
+        print("sklstm: --epochs and --seeds must be at least 1", file=sys.stderr)
         return 2
     experiments = [e for e in EXPERIMENTS if args.only in (None, e[0])]
+    seeds = range(args.seed, args.seed + args.seeds)
     start = time.perf_counter()
     results = []
     for problem, arch in experiments:
-        results.append(
-            run_experiment(problem, arch, seed=args.seed, epochs=args.epochs)
-        )
-        print(f"  fitted {problem} / {arch}", file=sys.stderr, flush=True)
-    print(format_table(results))
+        for seed in seeds:
+            results.append(run_experiment(problem, arch, seed=seed, **settings))
+            print(f"  fitted {problem} / {arch} / seed {seed}", file=sys.stderr)
+    print(format_table(results) if args.seeds == 1 else format_seed_table(results))
+    name = "recipe" if args.recipe else "reference settings"
     print(
-        f"\n{len(results)} experiments, {args.epochs} epochs each, seed "
-        f"{args.seed}: {time.perf_counter() - start:.1f} s in total."
+        f"\n{len(results)} fits ({name}, {settings['epochs']} epochs, seeds "
+        f"{seeds.start}..{seeds.stop - 1}): {time.perf_counter() - start:.1f} s."
     )
     return 0
 

@@ -28,4 +28,14 @@ def test_module_entry_point_runs_and_rejects_bad_arguments():
 @pytest.mark.parametrize("epochs", ["0", "-3"])
 def test_non_positive_epochs_is_an_error(epochs, capsys):
     assert main(["tutorial", "--epochs", epochs]) == 2
-    assert "--epochs must be at least 1" in capsys.readouterr().err
+    assert "--epochs and --seeds must be at least 1" in capsys.readouterr().err
+
+
+def test_several_seeds_report_median_and_worst_error(capsys):
+    argv = ["tutorial", "--epochs", "2", "--only", "one_to_many_2", "--seeds", "2"]
+    assert main(argv + ["--recipe"]) == 0
+    out = capsys.readouterr().out
+    assert "median err" in out and "worst err" in out and "recipe" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith("one_to")]
+    assert [r[1] for r in rows] == ["simple", "stacked", "bidirectional"]
+    assert all(r[2] == "2" and float(r[3]) <= float(r[4]) for r in rows)
