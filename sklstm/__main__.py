@@ -25,7 +25,7 @@ def _parser():
         "--epochs",
         type=int,
         default=None,
-        help="epochs per fit (default: 1000, or the recipe's 500 with --recipe)",
+        help="epochs per fit (default: 1000)",
     )
     tut.add_argument(
         "--seed", type=int, default=0, help="(first) random_state (default: 0)"
