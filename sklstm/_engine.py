@@ -41,12 +41,20 @@ _DIVERGED_MESSAGE = (
 
 
 class TrainingDivergedError(RuntimeError):
-    """The training loss (or the weights) became NaN or infinite.
+    """Training diverged: the loss became NaN, infinite or exploded.
 
     Weights and optimizer state are reset to the end of the last epoch with a
-    finite loss (the initial ones if the first epoch diverged). ``epoch`` is
-    the 0-based absolute index of the diverged epoch, ``history`` the history
-    up to and including it and ``result`` the :class:`FitResult` so far.
+    finite loss (the initial ones if the first epoch diverged); an estimator
+    whose fit raises this is left as it was before the fit.
+
+    Parameters
+    ----------
+    message : str
+        What happened and how to fix it.
+    epoch : int
+        0-based absolute index of the diverged epoch.
+    result : FitResult
+        The training result so far; its ``history`` is also ``self.history``.
     """
 
     def __init__(self, message, *, epoch, result):
