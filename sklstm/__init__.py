@@ -31,10 +31,10 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ForecastDisplay": "._display",
+    "ForecastDisplay": "._forecast_display",
     "HistoryDisplay": "._display",
     "LSTMSeqRegressor": "._regressor",
-    "TrainingDivergedError": "._engine",
+    "TrainingDivergedError": "._stopping",
     "datasets": ".datasets",
 }
 

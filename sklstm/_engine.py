@@ -10,7 +10,6 @@ regularization losses) and the optimizer's own update rule.
 """
 
 import collections
-import dataclasses
 import functools
 import math
 import types
@@ -18,6 +17,12 @@ import weakref
 
 import numpy as np
 
+from ._stopping import (
+    EarlyStopping,
+    FitResult,
+    TrainingDivergedError,
+    as_early_stopping,
+)
 from ._tf import keras, tf
 
 __all__ = [
@@ -25,7 +30,6 @@ __all__ = [
     "FitResult",
     "TrainingDivergedError",
     "fused_fit",
-    "make_predict_function",
 ]
 
 _MAX_CHUNK = 1024  # epochs per graph call: bounds the per-call loss buffers
@@ -38,76 +42,6 @@ _DIVERGED_MESSAGE = (
     "TransformedTargetRegressor), lower the learning rate, or use "
     'activation="tanh" in the LSTM layers.'
 )
-
-
-class TrainingDivergedError(RuntimeError):
-    """Training diverged: the loss became NaN, infinite or exploded.
-
-    Weights and optimizer state are reset to the end of the last epoch with a
-    finite loss (the initial ones if the first epoch diverged); an estimator
-    whose fit raises this is left as it was before the fit.
-
-    Parameters
-    ----------
-    message : str
-        What happened and how to fix it.
-    epoch : int
-        0-based absolute index of the diverged epoch.
-    result : FitResult
-        The training result so far; its ``history`` is also ``self.history``.
-    """
-
-    def __init__(self, message, *, epoch, result):
-        super().__init__(message)
-        self.epoch = epoch
-        self.result = result
-        self.history = result.history
-
-
-@dataclasses.dataclass(frozen=True)
-class EarlyStopping:
-    """Settings with the semantics of :class:`keras.callbacks.EarlyStopping`.
-
-    Parameters
-    ----------
-    monitor : {"val_loss", "loss"}
-        Quantity to minimize.
-    patience : int
-        Epochs without improvement after which training stops.
-    min_delta : float
-        Minimum decrease that counts as an improvement.
-    restore_best_weights : bool
-        Restore the weights of the best epoch when training ends.
-    """
-
-    monitor: str = "val_loss"
-    patience: int = 0
-    min_delta: float = 0.0
-    restore_best_weights: bool = False
-
-
-@dataclasses.dataclass
-class FitResult:
-    """Outcome of :func:`fused_fit`.
-
-    Attributes
-    ----------
-    history : dict of list of float
-        Per-epoch ``"loss"`` (and ``"val_loss"``), after earlier epochs of the
-        ``history`` passed in.
-    epochs_run : int
-        Number of epochs run by this call.
-    stopped_epoch : int or None
-        0-based absolute epoch at which early stopping triggered.
-    best_epoch : int or None
-        0-based absolute epoch of this call with the lowest monitored value
-        (``val_loss`` if there is validation data, else ``loss``).
-    """
-
-    history: dict
-    epochs_run: int
-    stopped_epoch: int | None
-    best_epoch: int | None
 
 
 # Everything baked into one traced training graph (and the loop cache key).
@@ -251,22 +185,6 @@ class _FusedLoop:
             maximum_iterations=spec.cap,
         )
         return n_run, status, losses.stack(), val_losses.stack()
-
-
-def _early_stopping(es):
-    if isinstance(es, dict):
-        es = EarlyStopping(**es)
-    elif isinstance(es, keras.callbacks.EarlyStopping):
-        if es.mode == "max" or es.baseline is not None or es.start_from_epoch:
-            raise ValueError("Only mode='min' or 'auto' early stopping is supported.")
-        es = EarlyStopping(
-            es.monitor, es.patience, abs(es.min_delta), es.restore_best_weights
-        )
-    elif es is not None and not isinstance(es, EarlyStopping):
-        es = EarlyStopping(**dataclasses.asdict(es))
-    if es is not None and es.monitor not in ("loss", "val_loss"):
-        raise ValueError(f"Can only monitor 'loss' or 'val_loss', not {es.monitor!r}.")
-    return es
 
 
 def _arrays(x, y, w=None):
@@ -416,7 +334,7 @@ def fused_fit(
     """
     if getattr(model, "optimizer", None) is None or not model.compiled:
         raise ValueError("fused_fit needs a compiled model; call model.compile().")
-    es = _early_stopping(early_stopping)
+    es = as_early_stopping(early_stopping)
     train, val = _split(x, y, sample_weight, validation_split, validation_data)
     if es is not None and es.monitor == "val_loss" and val is None:
         raise ValueError(
@@ -465,45 +383,3 @@ def fused_fit(
     if loop.best and bool(loop.es_has):
         _assign_all(loop.weights, loop.best)
     return result
-
-
-def _call_inference(model, x):
-    return model(x, training=False)
-
-
-def make_predict_function(model, *, batch_size=8192, jit_compile=False):
-    """Return a fast ``predict(x)`` that calls ``model`` in a cached graph.
-
-    Unlike :meth:`keras.Model.predict`, no data pipeline is built per call,
-    which matters for small inputs such as a single sample.
-
-    Parameters
-    ----------
-    model : keras.Model
-        Built model with a single output.
-    batch_size : int, default=8192
-        Larger inputs are processed in chunks of this many rows.
-    jit_compile : bool, default=False
-        Compile the forward pass with XLA.
-
-    Returns
-    -------
-    callable
-        ``predict(x: ndarray) -> ndarray`` computing ``model(x, training=False)``.
-    """
-    forward = tf.function(
-        functools.partial(_call_inference, model),
-        reduce_retracing=True,
-        jit_compile=jit_compile,
-        autograph=False,
-    )
-
-    def predict(x):
-        x = np.asarray(x, dtype="float32")
-        parts = [
-            forward(tf.constant(x[i : i + batch_size])).numpy()
-            for i in range(0, max(len(x), 1), batch_size)
-        ]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-    return predict

@@ -9,7 +9,7 @@ import types
 
 import numpy as np
 
-from ._engine import TrainingDivergedError
+from ._stopping import TrainingDivergedError
 from ._tf import keras, tf
 
 __all__ = ["check_finite_history", "check_loss_did_not_explode", "keras_fit"]

@@ -13,11 +13,12 @@ from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
 from ._compile import build_compiled_model
 from ._keras_loop import check_loss_did_not_explode
+from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
 from ._scaling import fit_stats, scale, unscale
 from ._scikeras import BaseWrapper
 from ._tf import keras
-from ._training import deterministic_ops, predict_function, train, transaction
+from ._training import deterministic_ops, train, transaction
 
 __all__ = ["LSTMSeqRegressor"]
 

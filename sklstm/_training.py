@@ -5,16 +5,14 @@ parameters; they hold no state of their own.
 """
 
 import contextlib
-import types
 
-from ._engine import fused_fit, make_predict_function
+from ._engine import fused_fit
 from ._keras_loop import check_finite_history, keras_fit
 from ._tf import tf
 
 __all__ = [
     "deterministic_ops",
     "engine_name",
-    "predict_function",
     "train",
     "transaction",
 ]
@@ -41,20 +39,6 @@ def deterministic_ops(wanted):
         yield
     finally:
         cfg.disable_op_determinism()
-
-
-def predict_function(model):
-    """The model's compiled forward pass, cached on the model itself.
-
-    Cached outside the estimator's ``__dict__``, which ``predict`` must not
-    change; a plain namespace is neither tracked nor saved by Keras.
-    """
-    cache = getattr(model, "_sklstm_predict", None)
-    if cache is None:
-        cache = model._sklstm_predict = types.SimpleNamespace(
-            fn=make_predict_function(model)
-        )
-    return cache.fn
 
 
 def engine_name(est):

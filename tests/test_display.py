@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from sklstm import LSTMSeqRegressor  # noqa: E402
-from sklstm._display import ForecastDisplay, HistoryDisplay  # noqa: E402
+from sklstm import ForecastDisplay, HistoryDisplay  # noqa: E402
 
 TINY = dict(units=4, epochs=3, validation_split=0.2, random_state=0)
 
@@ -280,7 +280,8 @@ def test_forecast_unfitted_estimator_raises_not_fitted():
 
 def test_displays_import_matplotlib_lazily():
     code = (
-        "import sys, sklstm._display\n"
+        "import sys, sklstm\n"
+        "sklstm.HistoryDisplay, sklstm.ForecastDisplay\n"
         "assert 'matplotlib' not in sys.modules\n"
         "assert 'tensorflow' not in sys.modules\n"
     )

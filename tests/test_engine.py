@@ -8,8 +8,8 @@ from sklstm._engine import (
     EarlyStopping,
     TrainingDivergedError,
     fused_fit,
-    make_predict_function,
 )
+from sklstm._predict import make_predict_function
 
 X_REF = np.arange(1, 44, 3, dtype="float32").reshape(15, 1, 1)
 Y_REF = np.concatenate([X_REF + 1, X_REF + 2], axis=1) / 10.0
