@@ -6,10 +6,12 @@ the same thing, in the same run on the same machine, and states its target:
 - ``reference``: the ten reference experiments, ``model.fit`` vs sklstm;
 - ``large``: 200,000 windows, time and peak memory, each side in a subprocess;
 - ``predict``: latency of ``predict`` for 1 and 1,000 samples;
-- ``grid``: ``GridSearchCV`` over the five architectures, SciKeras vs sklstm.
+- ``grid``: ``GridSearchCV`` over the five architectures, SciKeras vs sklstm;
+- ``distributed``: grid-search throughput with 1 vs 2 worker processes (Dask
+  and joblib's loky).
 
 ``--quick`` runs them all at tiny settings, as a smoke test.
 """
 
 #: The benchmarks, in the order they run: name of their module in this package.
-BENCHMARKS = ("reference", "large", "predict", "grid")
+BENCHMARKS = ("reference", "large", "predict", "grid", "distributed")

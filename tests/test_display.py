@@ -11,8 +11,11 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from sklstm import LSTMSeqRegressor  # noqa: E402
-from sklstm import ForecastDisplay, HistoryDisplay  # noqa: E402
+from sklstm import (  # noqa: E402
+    ForecastDisplay,
+    HistoryDisplay,
+    LSTMSeqRegressor,  # noqa: E402
+)
 
 TINY = dict(units=4, epochs=3, validation_split=0.2, random_state=0)
 
