@@ -15,27 +15,12 @@ from ._compile import build_compiled_model
 from ._keras_loop import check_loss_did_not_explode
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
-from ._scaling import fit_stats, scale, unscale
+from ._scaling import fit_stats, owned, scale, standardizes, unscale
 from ._scikeras import BaseWrapper
 from ._tf import keras
 from ._training import deterministic_ops, train, transaction
 
 __all__ = ["LSTMSeqRegressor"]
-
-
-_SATURATING = {"tanh", "sigmoid", "hard_sigmoid", "softsign"}
-
-
-def _standardizes(est):
-    """Whether a fit of ``est`` standardizes X and y (resolves "auto")."""
-    if est.standardize == "auto":
-        return est.activation in _SATURATING
-    return bool(est.standardize)
-
-
-def _owned(X, X_in):
-    """Whether validation copied ``X_in`` into ``X``, so X may be overwritten."""
-    return isinstance(X_in, np.ndarray) and not np.shares_memory(X, X_in)
 
 
 class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
@@ -339,9 +324,9 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
                 stats = (self.x_mean_, self.x_scale_, self.y_mean_, self.y_scale_)
                 stats = None if stats[0] is None else stats
             else:
-                stats = (*fit_stats(X), *fit_stats(y3)) if _standardizes(self) else None
+                stats = (*fit_stats(X), *fit_stats(y3)) if standardizes(self) else None
             if stats is not None:
-                X = scale(X, *stats[:2], inplace=_owned(X, X_in))
+                X = scale(X, *stats[:2], inplace=owned(X, X_in))
                 y3 = scale(y3, *stats[2:])
             rng = check_random_state(self.random_state)
             build_seed, shuffle_seed = (int(s) for s in rng.randint(2**31 - 1, size=2))
@@ -390,7 +375,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         X_in = X
         X = V.check_sequences(self, X, reset=False)
         if self.x_mean_ is not None:
-            X = scale(X, self.x_mean_, self.x_scale_, inplace=_owned(X, X_in))
+            X = scale(X, self.x_mean_, self.x_scale_, inplace=owned(X, X_in))
         y_pred = predict_function(self.model_)(X)
         if self.y_mean_ is not None:
             y_pred = unscale(y_pred, self.y_mean_, self.y_scale_)
@@ -454,22 +439,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         See Also
         --------
         sklstm.load : Load the file, running no code from it.
-        sklstm.save : The same as a function.
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> from pathlib import Path
-        >>> import numpy as np
-        >>> import sklstm
-        >>> X = np.linspace(0, 1, 30).reshape(10, 3, 1)
-        >>> est = LSTMSeqRegressor(architecture="simple", units=4, epochs=2)
-        >>> est = est.fit(X, X[:, -1, 0])
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     est.save(Path(tmp) / "model.sklstm")
-        ...     loaded = sklstm.load(Path(tmp) / "model.sklstm")
-        >>> loaded.input_shape_
-        (3, 1)
+        sklstm.save : The same as a function, with an example.
         """
         from ._persistence import save
 

@@ -8,7 +8,7 @@ back to the original units.
 
 import numpy as np
 
-__all__ = ["fit_stats", "scale", "unscale"]
+__all__ = ["fit_stats", "owned", "scale", "standardizes", "unscale"]
 
 
 def fit_stats(a):
@@ -34,3 +34,18 @@ def scale(a, mean, std, *, inplace=False):
 def unscale(a, mean, std):
     """Map standardized values back: ``a * std + mean``."""
     return a * std + mean
+
+
+_SATURATING = {"tanh", "sigmoid", "hard_sigmoid", "softsign"}
+
+
+def standardizes(est):
+    """Whether a fit of ``est`` standardizes X and y (resolves "auto")."""
+    if est.standardize == "auto":
+        return est.activation in _SATURATING
+    return bool(est.standardize)
+
+
+def owned(X, X_in):
+    """Whether validation copied ``X_in`` into ``X``, so X may be overwritten."""
+    return isinstance(X_in, np.ndarray) and not np.shares_memory(X, X_in)
