@@ -24,9 +24,9 @@ $(VENV)/.docs: pyproject.toml | $(BIN)/python
 	$(PIP) install -q -e ".[docs]"
 	touch $@
 
-## demo: install sklstm and run a short version of the reference tutorial
+## demo: install sklstm and run the reference tutorial (about a minute or two)
 demo: $(VENV)/.base
-	$(BIN)/sklstm tutorial --epochs 200
+	$(BIN)/sklstm tutorial
 
 ## test: lint (ruff) and run the whole test suite
 test: $(VENV)/.test lint
