@@ -167,14 +167,13 @@ def build_vector_model(
         activation=activation,
         dropout=dropout,
         recurrent_dropout=recurrent_dropout,
+        bidirectional=bidirectional,
+        seeds=seeds,
     )
     inputs = keras.Input((t_in, f_in))
     x = inputs
     for i in range(n_layers):
-        last = i == n_layers - 1
-        x = _recurrent_block(
-            x, bidirectional=bidirectional, return_sequences=not last, seeds=seeds, **kw
-        )
+        x = _recurrent_block(x, return_sequences=i < n_layers - 1, **kw)
     x = _dense(s_out * f_out, seeds)(x)
     outputs = keras.layers.Reshape((s_out, f_out))(x)
     return keras.Model(inputs, outputs)

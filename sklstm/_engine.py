@@ -18,6 +18,7 @@ import weakref
 import numpy as np
 
 from ._stopping import (
+    DIVERGENCE_ADVICE,
     EarlyStopping,
     FitResult,
     TrainingDivergedError,
@@ -38,9 +39,7 @@ _RUNNING, _STOPPED, _DIVERGED = 0, 1, 2
 _DIVERGED_MESSAGE = (
     "Training diverged at epoch {}/{}: the loss (now {:.4g}) or the weights "
     "became NaN or infinite; the weights were reset to the end of the last "
-    "finite epoch. Scale the inputs and targets (e.g. StandardScaler, "
-    "TransformedTargetRegressor), lower the learning rate, or use "
-    'activation="tanh" in the LSTM layers.'
+    "finite epoch. " + DIVERGENCE_ADVICE
 )
 
 

@@ -9,10 +9,10 @@ import types
 
 import numpy as np
 
-from ._stopping import TrainingDivergedError
+from ._stopping import DIVERGENCE_ADVICE, TrainingDivergedError
 from ._tf import keras, tf
 
-__all__ = ["check_finite_history", "check_loss_did_not_explode", "keras_fit"]
+__all__ = ["check_finite_history", "keras_fit"]
 
 
 def keras_fit(
@@ -107,32 +107,7 @@ def check_finite_history(history):
     if bad.size:
         raise TrainingDivergedError(
             f"Training diverged at epoch {bad[0] + 1}: the loss became NaN or "
-            "infinite. Scale the inputs and targets (e.g. StandardScaler, "
-            "TransformedTargetRegressor), lower the learning rate, or use "
-            'activation="tanh".',
+            f"infinite. {DIVERGENCE_ADVICE}",
             epoch=int(bad[0]),
             result=types.SimpleNamespace(history=history),
         )
-
-
-#: A final training loss this many times the first epoch's counts as diverged.
-EXPLOSION_FACTOR = 10.0
-
-
-def check_loss_did_not_explode(losses):
-    """Raise :class:`TrainingDivergedError` if the loss grew instead of shrinking.
-
-    A run whose last training loss is :data:`EXPLOSION_FACTOR` times its first
-    has diverged even if every number stayed finite (relu layers on large
-    unscaled inputs do this); its model would predict garbage.
-    """
-    if len(losses) < 2 or not losses[-1] > EXPLOSION_FACTOR * losses[0]:
-        return
-    raise TrainingDivergedError(
-        f"Training diverged: the training loss grew from {losses[0]:.4g} in the "
-        f"first epoch to {losses[-1]:.4g} in the last. Scale the inputs and "
-        "targets (e.g. StandardScaler, TransformedTargetRegressor), lower the "
-        'learning rate, or use activation="tanh".',
-        epoch=len(losses) - 1,
-        result=types.SimpleNamespace(history={"loss": list(losses)}),
-    )

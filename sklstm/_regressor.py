@@ -12,11 +12,11 @@ from sklearn.utils.validation import check_is_fitted
 from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
 from ._compile import build_compiled_model
-from ._keras_loop import check_loss_did_not_explode
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
 from ._scaling import fit_stats, owned, scale, standardizes, unscale
 from ._scikeras import BaseWrapper
+from ._stopping import check_loss_did_not_explode
 from ._tf import keras
 from ._training import deterministic_ops, train, transaction
 

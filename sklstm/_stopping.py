@@ -1,10 +1,28 @@
 """What a fit is told and what it reports: early stopping, results, divergence."""
 
 import dataclasses
+import types
 
 from ._tf import keras
 
-__all__ = ["EarlyStopping", "FitResult", "TrainingDivergedError", "as_early_stopping"]
+__all__ = [
+    "DIVERGENCE_ADVICE",
+    "EXPLOSION_FACTOR",
+    "EarlyStopping",
+    "FitResult",
+    "TrainingDivergedError",
+    "as_early_stopping",
+    "check_loss_did_not_explode",
+]
+
+#: What every divergence error advises.
+DIVERGENCE_ADVICE = (
+    "Scale the inputs and targets (e.g. StandardScaler, "
+    "TransformedTargetRegressor), lower the learning rate, or use "
+    'activation="tanh".'
+)
+#: A final training loss this many times the first epoch's counts as diverged.
+EXPLOSION_FACTOR = 10.0
 
 
 class TrainingDivergedError(RuntimeError):
@@ -92,3 +110,21 @@ def as_early_stopping(es):
     if es is not None and es.monitor not in ("loss", "val_loss"):
         raise ValueError(f"Can only monitor 'loss' or 'val_loss', not {es.monitor!r}.")
     return es
+
+
+def check_loss_did_not_explode(losses):
+    """Raise :class:`TrainingDivergedError` if the loss grew instead of shrinking.
+
+    A run whose last training loss is :data:`EXPLOSION_FACTOR` times its first
+    has diverged even if every number stayed finite (relu layers on large
+    unscaled inputs do this); its model would predict garbage. Applies to
+    both engines.
+    """
+    if len(losses) < 2 or not losses[-1] > EXPLOSION_FACTOR * losses[0]:
+        return
+    raise TrainingDivergedError(
+        f"Training diverged: the training loss grew from {losses[0]:.4g} in the "
+        f"first epoch to {losses[-1]:.4g} in the last. {DIVERGENCE_ADVICE}",
+        epoch=len(losses) - 1,
+        result=types.SimpleNamespace(history={"loss": list(losses)}),
+    )
