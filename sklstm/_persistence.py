@@ -34,6 +34,8 @@ import zlib
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._normalization import METHODS
+
 __all__ = ["UnsafeModelError", "load", "save"]
 
 _MODEL, _STATE = "model.keras", "estimator.json"
@@ -41,6 +43,7 @@ _FORMAT = "sklstm.LSTMSeqRegressor"
 _ROUTED = ("optimizer__", "loss__")
 _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
 _SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
+_WINDOW = ("window_normalization_", "target_feature_index_")
 _BOMB_FLOOR, _BOMB_RATIO = 1 << 26, 100  # a member may not expand beyond these
 # The Keras objects sklstm builds, by module (None: any class of the module).
 _KERAS_ALLOWED = {
@@ -131,6 +134,9 @@ def save(estimator, path):
     for name in _SCALING:
         value = getattr(estimator, name, None)
         fitted[name] = None if value is None else [float(v) for v in value]
+    index = estimator.target_feature_index_
+    fitted["window_normalization_"] = estimator.window_normalization_
+    fitted["target_feature_index_"] = None if index is None else index.tolist()
     state = {
         "format": _FORMAT,
         "sklstm_version": __version__,
@@ -326,6 +332,21 @@ def _check_scaling(fitted, n_x, n_y, where):
     return {k: np.asarray(v, dtype=np.float32) for k, v in zip(_SCALING, values)}
 
 
+def _check_window(fitted, n_x, n_y, where):
+    """Validate the resolved window normalization; return it."""
+    method, index = (fitted.get(name) for name in _WINDOW)
+    if method is None and index is None:
+        return dict.fromkeys(_WINDOW)
+    if not (
+        method in METHODS
+        and isinstance(index, list)
+        and len(index) == n_y
+        and all(type(i) is int and 0 <= i < n_x for i in index)
+    ):
+        raise UnsafeModelError(f"{where}: window normalization malformed.")
+    return {_WINDOW[0]: method, _WINDOW[1]: np.asarray(index)}
+
+
 def _check_fitted(fitted, where):
     """Validate the fitted attributes' types and consistency; return them."""
 
@@ -338,7 +359,8 @@ def _check_fitted(fitted, where):
     names = fitted.get("feature_names_in_", [""] * n_in if ints([n_in], (1,)) else 0)
     if not (
         set(fitted)
-        <= {*_SHAPES, *_SCALING, "history_", "n_features_in_", "feature_names_in_"}
+        <= {*_SHAPES, *_SCALING, *_WINDOW, "history_", "n_features_in_"}
+        | {"feature_names_in_"}
         and isinstance(history, dict)
         and all(
             isinstance(v, list) and {type(x) for x in v} <= {int, float}
@@ -356,6 +378,7 @@ def _check_fitted(fitted, where):
         raise UnsafeModelError(f"{where}: fitted attributes malformed or inconsistent.")
     out = {name: tuple(shape) for name, shape in zip(_SHAPES, shapes)}
     out.update(_check_scaling(fitted, shapes[0][1], shapes[1][1], where))
+    out.update(_check_window(fitted, shapes[0][1], shapes[1][1], where))
     out["history_"] = {k: [float(v) for v in vs] for k, vs in history.items()}
     out["n_features_in_"] = n_in
     if "feature_names_in_" in fitted:

@@ -12,6 +12,10 @@ from sklearn.utils.validation import check_is_fitted
 from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
 from ._compile import build_compiled_model
+from ._normalization import METHODS as WINDOW_METHODS
+from ._normalization import locations as window_locations
+from ._normalization import resolve as resolve_window
+from ._normalization import shift_inputs
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
 from ._scaling import fit_stats, owned, scale, standardizes, unscale
@@ -65,10 +69,32 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         with statistics of the training data, and map predictions back.
         "auto" standardizes when the activation saturates ("tanh",
         "sigmoid", "hard_sigmoid", "softsign"), which needs inputs of order
-        one, and not for unbounded ones such as "relu", which extrapolate
+        one, and when ``window_normalization`` applies; not for unbounded
+        activations such as "relu" on raw windows, which extrapolate
         linearly past the training range and did so better unscaled on the
         reference experiments (see the user guide). The losses in
-        ``history_`` are in standardized units when it applies.
+        ``history_`` are in standardized units when it applies. With a
+        window normalization the statistics are those of the shifted windows.
+    window_normalization : {"auto", "last", "mean"} or None, default="auto"
+        Express every window relative to its own last value ("last") or mean
+        over its timesteps ("mean"), per feature, and predict the target as a
+        change from the value of the input feature it continues; predictions
+        are mapped back with the same window's values. The model then sees
+        shapes, not levels, and forecasts series that drift past every level
+        seen in training (RevIN's "subtract last", Kim et al., ICLR 2022).
+        One-step windows keep their inputs (a window minus its last value
+        would be all zeros) and only the targets are shifted. "auto" is
+        "last" whenever it is known which input feature each target feature
+        continues (see ``target_feature_index``), and None otherwise. None
+        turns it off: use it when the target is not a continuation of the
+        inputs (a label, a quantity of other units). See the user guide's
+        "Forecasting a series".
+    target_feature_index : int, list of int or None, default=None
+        For window normalization: the input feature that each target feature
+        continues (one int for all of them). None means the target's own
+        feature when the target has as many features as the input, and the
+        only input feature when the input has one; with other shapes "auto"
+        turns window normalization off and "last"/"mean" ask for this index.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Keras optimizer; its parameters can be routed as
         ``optimizer__<name>`` (for example ``optimizer__beta_1=0.8``).
@@ -135,6 +161,11 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         ``(out_steps, out_features)`` that the model predicts per sample.
     target_shape_ : tuple of int
         Shape of one target sample as given to fit; ``predict`` returns it.
+    window_normalization_ : {"last", "mean"} or None
+        The window normalization the fit used ("auto" resolved).
+    target_feature_index_ : ndarray of shape (out_features,) or None
+        The input feature each target feature continues (None without
+        window normalization).
     x_mean_, x_scale_ : ndarray of shape (features,) or None
         Statistics used to standardize the inputs (None without
         ``standardize``).
@@ -170,6 +201,8 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
         "n_target_features": [Interval(Integral, 1, None, closed="left")],
         "standardize": [StrOptions({"auto"}), "boolean"],
+        "window_normalization": [StrOptions({"auto", *WINDOW_METHODS}), None],
+        "target_feature_index": [Integral, "array-like", None],
         "optimizer": [str, keras.optimizers.Optimizer, type],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "loss": [str, keras.losses.Loss, callable],
@@ -200,6 +233,8 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         recurrent_dropout=0.0,
         n_target_features=1,
         standardize="auto",
+        window_normalization="auto",
+        target_feature_index=None,
         optimizer="adam",
         learning_rate=None,
         loss="mse",
@@ -227,6 +262,8 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         self.recurrent_dropout = recurrent_dropout
         self.n_target_features = n_target_features
         self.standardize = standardize
+        self.window_normalization = window_normalization
+        self.target_feature_index = target_feature_index
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
@@ -321,10 +358,25 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
                     "a new model."
                 )
             if reuse:
+                window = self.window_normalization_, self.target_feature_index_
+            else:
+                window = resolve_window(
+                    self.window_normalization,
+                    self.target_feature_index,
+                    X.shape[1:],
+                    y3.shape[1:],
+                )
+            if window[0] is not None:
+                loc = window_locations(X, window[0])
+                y3 = y3 - loc[:, :, window[1]]
+                X = shift_inputs(X, loc, inplace=owned(X, X_in))
+            if reuse:
                 stats = (self.x_mean_, self.x_scale_, self.y_mean_, self.y_scale_)
                 stats = None if stats[0] is None else stats
             else:
-                stats = (*fit_stats(X), *fit_stats(y3)) if standardizes(self) else None
+                stats = None
+                if standardizes(self, window[0]):
+                    stats = (*fit_stats(X), *fit_stats(y3))
             if stats is not None:
                 X = scale(X, *stats[:2], inplace=owned(X, X_in))
                 y3 = scale(y3, *stats[2:])
@@ -353,6 +405,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             self.x_mean_, self.x_scale_, self.y_mean_, self.y_scale_ = (
                 stats or (None,) * 4
             )
+            self.window_normalization_, self.target_feature_index_ = window
         return self
 
     # ----------------------------------------------------------- predicting
@@ -374,11 +427,17 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         check_is_fitted(self)
         X_in = X
         X = V.check_sequences(self, X, reset=False)
+        method, index = self.window_normalization_, self.target_feature_index_
+        if method is not None:
+            loc = window_locations(X, method)
+            X = shift_inputs(X, loc, inplace=owned(X, X_in))
         if self.x_mean_ is not None:
             X = scale(X, self.x_mean_, self.x_scale_, inplace=owned(X, X_in))
         y_pred = predict_function(self.model_)(X)
         if self.y_mean_ is not None:
             y_pred = unscale(y_pred, self.y_mean_, self.y_scale_)
+        if method is not None:
+            y_pred = y_pred + loc[:, :, index]
         if not np.all(np.isfinite(y_pred)):
             raise ValueError(
                 "the model predicts NaN or inf for this X: its weights or the "

@@ -39,10 +39,16 @@ def unscale(a, mean, std):
 _SATURATING = {"tanh", "sigmoid", "hard_sigmoid", "softsign"}
 
 
-def standardizes(est):
-    """Whether a fit of ``est`` standardizes X and y (resolves "auto")."""
+def standardizes(est, window_method=None):
+    """Whether a fit of ``est`` standardizes X and y (resolves "auto").
+
+    "auto" standardizes for saturating activations, which need inputs of
+    order one, and whenever windows are normalized (``window_method`` is not
+    None): shifted windows no longer need unscaled positive values to
+    extrapolate, which is what kept unbounded activations unscaled.
+    """
     if est.standardize == "auto":
-        return est.activation in _SATURATING
+        return est.activation in _SATURATING or window_method is not None
     return bool(est.standardize)
 
 

@@ -63,7 +63,8 @@ def run_experiment(problem, architecture, *, seed=0, **overrides):
     seed : int, default=0
         The estimator's ``random_state``.
     **overrides : dict
-        Estimator parameters that replace the reference settings.
+        Estimator parameters that replace the reference settings (which
+        include the data's ``units`` and ``target_feature_index``).
 
     Returns
     -------
@@ -75,7 +76,12 @@ def run_experiment(problem, architecture, *, seed=0, **overrides):
     from ._regressor import LSTMSeqRegressor
 
     data = load_reference(problem)
-    params = {**REFERENCE_SETTINGS, "units": data.units, **overrides}
+    params = {
+        **REFERENCE_SETTINGS,
+        "units": data.units,
+        "target_feature_index": data.target_feature_index,
+        **overrides,
+    }
     est = LSTMSeqRegressor(architecture=architecture, random_state=seed, **params)
     start = time.perf_counter()
     est.fit(data.X, data.y)

@@ -68,7 +68,7 @@ def _check_n_features(n_features):
     return int(n_features)
 
 
-def _bunch(problem, X, y, X_test, y_test, units, descr):
+def _bunch(problem, X, y, X_test, y_test, units, descr, target_feature_index=None):
     to_float = [np.asarray(a, dtype=np.float64) for a in (X, y, X_test, y_test)]
     X, y, X_test, y_test = to_float
     printed = {arch: list(values) for arch, values in _PRINTED[problem].items()}
@@ -79,6 +79,7 @@ def _bunch(problem, X, y, X_test, y_test, units, descr):
         y_test=y_test,
         printed=printed,
         units=units,
+        target_feature_index=target_feature_index,
         problem=problem,
         DESCR=descr,
     )
@@ -111,8 +112,11 @@ def load_one_to_many(n_features=1):
         leading 1), ``y_test`` (its exact expected answer, shaped like a
         sample of ``y`` with a leading 1), ``printed`` (dict of architecture
         name to the list of predictions the tutorial printed for ``X_test``),
-        ``units`` (LSTM units the tutorial used), ``problem`` (one of
-        :data:`REFERENCE_PROBLEMS`) and ``DESCR`` (short description).
+        ``units`` (LSTM units the tutorial used), ``target_feature_index``
+        (the input feature the target continues, when the target has fewer
+        features than the input, else None; the estimator's parameter of
+        that name), ``problem`` (one of :data:`REFERENCE_PROBLEMS`) and
+        ``DESCR`` (short description).
 
     Examples
     --------
@@ -187,8 +191,11 @@ def load_many_to_many(n_features=1):
         leading 1), ``y_test`` (its exact expected answer, shaped like a
         sample of ``y`` with a leading 1), ``printed`` (dict of architecture
         name to the list of predictions the tutorial printed for ``X_test``),
-        ``units`` (LSTM units the tutorial used), ``problem`` (one of
-        :data:`REFERENCE_PROBLEMS`) and ``DESCR`` (short description).
+        ``units`` (LSTM units the tutorial used), ``target_feature_index``
+        (the input feature the target continues, when the target has fewer
+        features than the input, else None; the estimator's parameter of
+        that name), ``problem`` (one of :data:`REFERENCE_PROBLEMS`) and
+        ``DESCR`` (short description).
 
     Examples
     --------
@@ -226,6 +233,7 @@ def load_many_to_many(n_features=1):
         "Many-to-many, 2 features: columns 5..300 and 20..315 (multiples of 5) "
         "as 20 samples of 3 steps; target 35..330 (first feature + 30). "
         "Test [[300, 315], [305, 320], [310, 325]] -> [330, 335, 340].",
+        target_feature_index=1,  # 35, 40, 45 continue 20, 25, 30
     )
 
 
@@ -248,8 +256,11 @@ def load_reference(problem):
         leading 1), ``y_test`` (its exact expected answer, shaped like a
         sample of ``y`` with a leading 1), ``printed`` (dict of architecture
         name to the list of predictions the tutorial printed for ``X_test``),
-        ``units`` (LSTM units the tutorial used), ``problem`` (one of
-        :data:`REFERENCE_PROBLEMS`) and ``DESCR`` (short description).
+        ``units`` (LSTM units the tutorial used), ``target_feature_index``
+        (the input feature the target continues, when the target has fewer
+        features than the input, else None; the estimator's parameter of
+        that name), ``problem`` (one of :data:`REFERENCE_PROBLEMS`) and
+        ``DESCR`` (short description).
 
     Examples
     --------

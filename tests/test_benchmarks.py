@@ -18,6 +18,12 @@ EXPECTED = {
         "speed ratio of totals (keras / sklstm): ",
         "median worst error (keras / sklstm): ",
     ],
+    "realdata": [
+        "== realdata: ",
+        "series  trend  in->out  train/test  last MAE",
+        "worst window/ridge over the trending series: ",
+        "median window/best over all series: ",
+    ],
     "large": [
         "== large: ",
         "side    fit s  final loss  baseline MB  peak MB  extra MB",
