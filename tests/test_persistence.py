@@ -104,6 +104,8 @@ def test_round_trip_gives_identical_predictions(
     assert loaded.get_params() == est.get_params()
     for name in ("history_", "input_shape_", "output_shape_", "target_shape_"):
         assert getattr(loaded, name) == getattr(est, name)
+    assert loaded.window_normalization_ == est.window_normalization_
+    assert_array_equal(loaded.target_feature_index_, est.target_feature_index_)
     assert loaded.n_features_in_ == est.n_features_in_ == 4
     assert not hasattr(loaded, "feature_names_in_")
 
@@ -253,6 +255,8 @@ def test_load_accepts_another_patch_release(saved):
         (lambda s: s["fitted"].update(target_shape_=[7]), "inconsistent"),
         (lambda s: s["fitted"].update(input_shape_=[4, 2, 1]), "malformed"),
         (lambda s: s["fitted"].update(feature_names_in_=["a"]), "inconsistent"),
+        (lambda s: s["fitted"].update(window_normalization_="max"), "window"),
+        (lambda s: s["fitted"].update(target_feature_index_=[9]), "window"),
     ],
 )
 def test_load_refuses_tampered_json(saved, change, match):

@@ -1,0 +1,178 @@
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from sklstm import LSTMSeqRegressor, load, make_windows, save
+from sklstm._normalization import locations, resolve, shift_inputs
+
+FAST = dict(units=4, epochs=2, batch_size=8, random_state=0)
+RNG = np.random.default_rng(0)
+
+
+# ---------------------------------------------------------------- the rule
+@pytest.mark.parametrize(
+    "option, index, shapes, expected",
+    [
+        ("auto", None, ((5, 2), (3, 2)), ("last", [0, 1])),
+        ("mean", None, ((5, 1), (3, 2)), ("mean", [0, 0])),
+        ("auto", None, ((5, 3), (3, 1)), (None, None)),
+        ("auto", 2, ((5, 3), (3, 1)), ("last", [2])),
+        ("last", [-1, 0], ((5, 3), (3, 2)), ("last", [2, 0])),
+        ("last", 1, ((5, 3), (3, 2)), ("last", [1, 1])),
+        (None, 0, ((5, 1), (3, 1)), (None, None)),
+    ],
+)
+def test_resolve_maps_each_target_feature_to_an_input_feature(
+    option, index, shapes, expected
+):
+    method, idx = resolve(option, index, *shapes)
+    assert method == expected[0]
+    assert (idx if idx is None else idx.tolist()) == expected[1]
+
+
+@pytest.mark.parametrize(
+    "option, index, shapes, error, match",
+    [
+        ("last", None, ((5, 3), (3, 2)), ValueError, r"target_feature_index=\[0, 1\]"),
+        ("auto", [0, 1], ((5, 3), (3, 3)), ValueError, "3 features"),
+        ("auto", 3, ((5, 3), (3, 1)), ValueError, "from 0 to 2"),
+        ("auto", 0.5, ((5, 3), (3, 1)), TypeError, "list of ints"),
+    ],
+)
+def test_resolve_errors_say_how_to_fix(option, index, shapes, error, match):
+    with pytest.raises(error, match=match):
+        resolve(option, index, *shapes)
+
+
+def test_locations_and_shift():
+    X = np.arange(12, dtype=np.float32).reshape(2, 3, 2)
+    assert_array_equal(locations(X, "last")[:, 0], X[:, -1])
+    assert_allclose(locations(X, "mean")[:, 0], X.mean(axis=1))
+    shifted = shift_inputs(X, locations(X, "last"))
+    assert_array_equal(shifted[:, -1], 0)
+    assert shifted[0, 0, 0] == -4
+    one_step = X[:, :1]
+    assert shift_inputs(one_step, locations(one_step, "last")) is one_step
+
+
+# ------------------------------------------------------- in the estimator
+def _trend(n=60, slope=0.7):
+    t = np.arange(n, dtype=float)
+    return slope * t + np.sin(t / 2)
+
+
+@pytest.mark.parametrize("method", ["last", "mean"])
+def test_predictions_follow_the_level_of_the_window(method):
+    """Shifting a window by c shifts its forecast by exactly c."""
+    X, y = make_windows(_trend(), 8, 3)
+    est = LSTMSeqRegressor(window_normalization=method, **FAST).fit(X, y)
+    assert est.window_normalization_ == method
+    assert_array_equal(est.target_feature_index_, [0])
+    base = est.predict(X[:5])
+    assert_allclose(est.predict(X[:5] + 1000.0), base + 1000.0, atol=2e-3)
+
+
+def test_without_window_normalization_the_level_matters():
+    X, y = make_windows(_trend(), 8, 3)
+    est = LSTMSeqRegressor(window_normalization=None, **FAST).fit(X, y)
+    assert est.window_normalization_ is None and est.target_feature_index_ is None
+    shifted = est.predict(X[:5] + 1000.0) - 1000.0
+    assert np.max(np.abs(shifted - est.predict(X[:5]))) > 1.0
+
+
+def test_window_normalization_forecasts_past_the_training_range():
+    """A trend that leaves the training range: the window-normalized model follows."""
+    series = _trend(140)
+    X, y = make_windows(series, 8, 3)
+    X_train, y_train, X_test, y_test = X[:60], y[:60], X[-20:], y[-20:]
+    params = dict(units=8, epochs=60, batch_size=8, learning_rate=0.01)
+    errors = {}
+    for option in ("auto", None):
+        est = LSTMSeqRegressor(window_normalization=option, random_state=0, **params)
+        est.fit(X_train, y_train)
+        errors[option] = np.mean(np.abs(est.predict(X_test) - y_test))
+    # The test windows lie 40-90 units above every training target.
+    assert errors["auto"] < 1.0
+    assert errors[None] > 10 * errors["auto"]
+
+
+def test_one_step_windows_keep_their_inputs_and_shift_the_target():
+    X = np.arange(1, 46, 3, dtype=float).reshape(15, 1, 1)
+    y = np.hstack([X[:, 0] + 1, X[:, 0] + 2])
+    est = LSTMSeqRegressor(architecture="simple", **FAST).fit(X, y)
+    assert est.window_normalization_ == "last"
+    # the inputs were not zeroed: they were standardized as they came
+    assert_allclose(est.x_mean_, X.mean(), rtol=1e-6)
+    assert_allclose(est.y_mean_, [1.5])  # the targets as changes: 1 and 2
+
+
+def test_target_feature_index_picks_the_continued_input():
+    X = RNG.normal(size=(20, 4, 3))
+    y = X[:, -1, 2:3] + RNG.normal(size=(20, 1)) * 0.1
+    est = LSTMSeqRegressor(target_feature_index=2, **FAST).fit(X, y)
+    assert est.window_normalization_ == "last"
+    assert_array_equal(est.target_feature_index_, [2])
+    shift = np.zeros((1, 1, 3))
+    shift[..., 2] = 50.0  # only the continued feature moves the forecast
+    assert_allclose(est.predict(X[:3] + shift), est.predict(X[:3]) + 50.0, atol=2e-3)
+    auto = LSTMSeqRegressor(**FAST).fit(X, y)
+    assert auto.window_normalization_ is None  # 3 inputs, 1 target: no rule
+
+
+def test_an_unresolvable_mapping_fails_before_building_and_changes_nothing():
+    X, y = RNG.normal(size=(20, 4, 3)), RNG.normal(size=(20, 2))
+    est = LSTMSeqRegressor(**FAST).fit(X, y)
+    before = est.predict(X)
+    est.set_params(window_normalization="last", warm_start=False)
+    with pytest.raises(ValueError, match="target_feature_index"):
+        est.fit(X, y)
+    assert est.window_normalization_ is None
+    assert_array_equal(est.predict(X), before)
+
+
+def test_single_sample_partial_fit_and_warm_start_keep_the_normalization():
+    X, y = make_windows(_trend(), 8, 3)
+    est = LSTMSeqRegressor(warm_start=True, **FAST).fit(X, y)
+    assert_allclose(est.predict(X[:1]), est.predict(X)[:1], rtol=1e-5)
+    stats = est.y_mean_.copy()
+    est.set_params(window_normalization=None).fit(X, y)  # a continuation
+    assert est.window_normalization_ == "last"
+    assert_array_equal(est.y_mean_, stats)
+    est.partial_fit(X, y)
+    assert est.window_normalization_ == "last"
+    assert len(est.history_["loss"]) == 3
+
+
+def test_pickle_save_and_load_round_trips(tmp_path):
+    X, y = make_windows(_trend(), 8, 3)
+    est = LSTMSeqRegressor(window_normalization="mean", **FAST).fit(X, y)
+    again = pickle.loads(pickle.dumps(est))
+    assert_array_equal(again.predict(X), est.predict(X))
+    save(est, tmp_path / "m.sklstm")
+    loaded = load(tmp_path / "m.sklstm")
+    assert loaded.window_normalization_ == "mean"
+    assert_array_equal(loaded.predict(X + 7.0), est.predict(X + 7.0))
+
+
+def test_searchable_in_a_time_ordered_grid():
+    X, y = make_windows(_trend(), 8, 3)
+    grid = GridSearchCV(
+        LSTMSeqRegressor(**FAST),
+        {"window_normalization": ["auto", "mean", None]},
+        cv=TimeSeriesSplit(2),
+        scoring="neg_mean_absolute_error",
+    ).fit(X, y)
+    assert set(grid.cv_results_["param_window_normalization"]) == {
+        "auto",
+        "mean",
+        None,
+    }
+    assert clone(grid.best_estimator_).get_params()["window_normalization"] in (
+        "auto",
+        "mean",
+        None,
+    )
