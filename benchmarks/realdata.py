@@ -201,9 +201,9 @@ def run(report, quick=False):
                 f"{m['last value']:.4g}",
                 f"{m['seasonal naive']:.4g}" if "seasonal naive" in m else "-",
                 f"{m['RidgeCV']:.4g}",
-                f"{m['LSTM global'] / m['RidgeCV']:.2f}",
-                f"{ratios_ridge[r['name']]:.2f}",
-                f"{ratios_best[r['name']]:.2f}",
+                f"{m['LSTM global'] / m['RidgeCV']:.3f}",
+                f"{ratios_ridge[r['name']]:.3f}",
+                f"{ratios_best[r['name']]:.3f}",
                 f"{r['chosen']['LSTM window']}",
                 f"{r['times']['RidgeCV']:.2f}",
                 f"{r['times']['LSTM global']:.0f}",
@@ -239,11 +239,11 @@ def run(report, quick=False):
     worst = max((ratios_ridge[n] for n in trending), default=float("nan"))
     median = float(np.median(list(ratios_best.values())))
     report.text(
-        f"worst window/ridge over the trending series: {worst:.2f} -- target "
+        f"worst window/ridge over the trending series: {worst:.3f} -- target "
         f"<= 1.0: {verdict(bool(worst <= 1.0), quick)}"
     )
     report.text(
-        f"median window/best over all series: {median:.2f} -- target <= 1.0: "
+        f"median window/best over all series: {median:.3f} -- target <= 1.0: "
         f"{verdict(median <= 1.0, quick)}"
     )
     return results
