@@ -1,5 +1,6 @@
 """LSTMSeqRegressor: the reference LSTM architectures as a scikit-learn regressor."""
 
+import inspect
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
 from ._compile import build_compiled_model
+from ._pickling import copy_keras_params, pack_state, unpack_state
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
 from ._scaling import fit_stats, owned, scale, standardizes, unscale
@@ -21,6 +23,27 @@ from ._tf import keras
 from ._training import deterministic_ops, train, transaction
 
 __all__ = ["LSTMSeqRegressor"]
+
+
+class _NotProvided:
+    """Hide a public name inherited from SciKeras's ``BaseWrapper``.
+
+    ``hasattr`` is False for it, on the class and on instances, and ``dir``
+    of an instance does not list it. Used for the leftovers of SciKeras's
+    own fitting pipeline, which sklstm replaces (its data checks, scaling
+    and training loop): ``feature_encoder``/``target_encoder`` (sklstm has
+    no encoders), ``scorer`` (a stub that always raised), ``current_epoch``
+    and ``initialized_`` (training facts are fitted attributes:
+    ``history_``, and ``check_is_fitted`` tells whether a model exists).
+    """
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        raise AttributeError(
+            f"{(owner or type(obj)).__name__!r} has no attribute {self.name!r}"
+        )
 
 
 class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
@@ -258,6 +281,52 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
 
+    # ------------------------------------------------------ the public surface
+    feature_encoder = _NotProvided()
+    target_encoder = _NotProvided()
+    scorer = _NotProvided()
+    current_epoch = _NotProvided()
+    initialized_ = _NotProvided()
+
+    def __dir__(self):
+        hidden = {
+            k for k, v in vars(LSTMSeqRegressor).items() if type(v) is _NotProvided
+        }
+        return sorted(set(super().__dir__()) - hidden)
+
+    def _get_param_names(self):
+        """The named parameters, then the routed ones (``optimizer__*``, ...).
+
+        SciKeras reads parameter names from ``__dict__``, so any attribute set
+        on an instance (``est.note = "x"``) would become a parameter; here only
+        the signature's names and routed ``<prefix>__<name>`` keys count.
+        """
+        named = [
+            name
+            for name, p in inspect.signature(type(self).__init__).parameters.items()
+            if name != "self" and p.kind is not p.VAR_KEYWORD
+        ]
+        routed = [k for k in vars(self) if "__" in k and not k.startswith("_")]
+        return named + routed
+
+    def __sklearn_clone__(self):
+        params = self.get_params(deep=False)
+        keras_params = copy_keras_params(params)
+        if not keras_params:
+            return super().__sklearn_clone__()
+        # Clone a shallow twin without the Keras objects, then add fresh copies.
+        twin = object.__new__(type(self))
+        vars(twin).update(vars(self), **dict.fromkeys(keras_params))
+        return (
+            super(LSTMSeqRegressor, twin).__sklearn_clone__().set_params(**keras_params)
+        )
+
+    def __getstate__(self):
+        return pack_state(super().__getstate__())
+
+    def __setstate__(self, state):
+        super().__setstate__(unpack_state(state))
+
     # ------------------------------------------------------------- building
     # -------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
@@ -283,6 +352,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         """
         return self._fit(X, y, sample_weight, epochs=self.epochs, partial=False)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one more epoch, keeping weights, optimizer and history.
 
@@ -302,8 +372,6 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         self : LSTMSeqRegressor
             The updated estimator.
         """
-        if not hasattr(self, "model_"):
-            self._validate_params()
         return self._fit(X, y, sample_weight, epochs=1, partial=True)
 
     def _fit(self, X, y, sample_weight, *, epochs, partial):
@@ -347,6 +415,57 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
                 history = {k: self.history_.get(k, []) + v for k, v in history.items()}
             self.model_ = model
             self.history_ = history
+            self.input_shape_ = tuple(X.shape[1:])
+            self.output_shape_ = tuple(y3.shape[1:])
+            self.target_shape_ = tuple(target_shape)
+            self.x_mean_, self.x_scale_, self.y_mean_, self.y_scale_ = (
+                stats or (None,) * 4
+            )
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def initialize(self, X, y):
+        """Build and compile a new model for (X, y) without training it.
+
+        As in SciKeras: the estimator is then fitted (``predict`` works with
+        the untrained weights, ``history_`` is empty), and ``partial_fit``, or
+        ``fit`` with ``warm_start=True``, trains from these weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps) or \
+(n_samples, timesteps, features)
+            Input sequences: their shape sets the model's input, and with
+            ``standardize`` their statistics scale the inputs.
+        y : array-like of shape (n_samples,), (n_samples, n_outputs) or \
+(n_samples, out_steps, out_features)
+            Targets: their shape sets the model's output (required, unlike
+            SciKeras, because sklstm builds the output head from it).
+
+        Returns
+        -------
+        self : LSTMSeqRegressor
+            The estimator with a new, untrained model.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMSeqRegressor
+        >>> X, y = np.ones((4, 3, 2)), np.ones((4, 2))
+        >>> est = LSTMSeqRegressor(units=4, random_state=0).initialize(X, y)
+        >>> est.predict(X).shape, est.history_
+        ((4, 2), {})
+        """
+        with transaction(self, False):
+            X = V.check_sequences(self, X, reset=True)
+            y3, target_shape = V.check_targets(y, len(X), self.n_target_features)
+            stats = (*fit_stats(X), *fit_stats(y3)) if standardizes(self) else None
+            rng = check_random_state(self.random_state)
+            build_seed = int(rng.randint(2**31 - 1, size=2)[0])  # as fit draws it
+            self.model_ = build_compiled_model(
+                self, X.shape[1:], y3.shape[1:], build_seed
+            )
+            self.history_ = {}
             self.input_shape_ = tuple(X.shape[1:])
             self.output_shape_ = tuple(y3.shape[1:])
             self.target_shape_ = tuple(target_shape)
