@@ -9,7 +9,6 @@ imported on first use, so the transformers load in a blink.
 
 import importlib
 
-from . import _quiet  # noqa: F401  (sets quiet TensorFlow defaults first)
 from ._persistence import UnsafeModelError, load, save
 from ._reshape import SequenceFlattener, SequenceReshaper
 from ._windows import make_windows
