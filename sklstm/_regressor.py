@@ -266,6 +266,13 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        unrouted = sorted(k for k in kwargs if "__" not in k or k.startswith("_"))
+        if unrouted:  # as Python itself would say, before it becomes a parameter
+            raise TypeError(
+                f"{type(self).__name__}() got unexpected keyword argument(s) "
+                f"{unrouted}; besides its named parameters it accepts only routed "
+                "ones, optimizer__<name> and loss__<name>."
+            )
         vars(self).update(kwargs)
 
     # ----------------------------------------------------------------- tags

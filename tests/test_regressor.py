@@ -1,14 +1,17 @@
+import io
 import pickle
 
 import joblib
 import numpy as np
 import pytest
+import sklearn
 from sklearn.base import clone, is_regressor
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+import sklstm
 from sklstm import LSTMSeqRegressor, SequenceReshaper
 from sklstm._builders import ARCHITECTURES
 from sklstm.datasets import load_many_to_many, load_reference
@@ -199,9 +202,12 @@ def test_learning_rate_and_routed_learning_rate(m2m):
         both.fit(m2m.X, m2m.y)
 
 
-def test_unknown_keyword_is_refused_at_fit(m2m):
+def test_unknown_keyword_is_refused(m2m):
     with pytest.raises(TypeError, match="unit"):
-        LSTMSeqRegressor(unit=3, **FAST).fit(m2m.X, m2m.y)
+        LSTMSeqRegressor(unit=3, **FAST)
+    # A routed name for a destination sklstm has no use for: refused at fit.
+    with pytest.raises(TypeError, match="fit__x"):
+        LSTMSeqRegressor(fit__x=3, **FAST).fit(m2m.X, m2m.y)
 
 
 def test_warm_start_and_partial_fit_continue_training(m2m):
@@ -216,8 +222,133 @@ def test_warm_start_and_partial_fit_continue_training(m2m):
     assert len(p.history_["loss"]) == 2
 
 
+def _flatten(X):
+    return X.reshape(len(X), -1)
+
+
 def test_predict_with_function_transformer_pipeline(m2m):
-    flat = FunctionTransformer(lambda X: X.reshape(len(X), -1))
-    X2 = flat.fit_transform(m2m.X)
-    pipe = make_pipeline(SequenceReshaper(n_features=2), LSTMSeqRegressor(**FAST))
-    assert pipe.fit(X2, m2m.y).predict(X2).shape == m2m.y.shape
+    # 3-D X -> FunctionTransformer flattens -> SequenceReshaper restores 3-D:
+    # the pipeline must predict exactly what the estimator alone predicts.
+    pipe = make_pipeline(
+        FunctionTransformer(_flatten),
+        SequenceReshaper(n_features=2),
+        LSTMSeqRegressor(**FAST),
+    ).fit(m2m.X, m2m.y)
+    n, timesteps, features = m2m.X.shape
+    assert pipe[1].n_features_in_ == timesteps * features  # it saw flat rows
+    assert pipe[1].timesteps_ == timesteps
+    alone = LSTMSeqRegressor(**FAST).fit(m2m.X, m2m.y)
+    np.testing.assert_array_equal(pipe.predict(m2m.X), alone.predict(m2m.X))
+
+
+# ------------------------------------------------- the public surface, name by name
+_HIDDEN = {
+    "current_epoch",
+    "feature_encoder",
+    "initialized_",
+    "scorer",
+    "target_encoder",
+}
+
+
+def _exercise_routing_request(est, method):
+    with sklearn.config_context(enable_metadata_routing=True):
+        est = clone(est)
+        assert getattr(est, f"set_{method}_request")(sample_weight=True) is est
+        requests = getattr(est.get_metadata_routing(), method).requests
+        assert requests == {"sample_weight": True}
+
+
+def _exercise_save(est, X, y):
+    buffer = io.BytesIO()
+    est.save(buffer)
+    loaded = sklstm.load(io.BytesIO(buffer.getvalue()))
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+
+
+def _exercise_initialize(est, X, y):
+    init = clone(est).initialize(X, y)
+    assert init.history_ == {} and init.predict(X).shape == y.shape
+    # The same weights a fit starts from: one epoch of partial_fit equals a
+    # one-epoch fit with the same seed.
+    one_epoch = clone(est).set_params(epochs=1).fit(X, y)
+    np.testing.assert_array_equal(
+        init.partial_fit(X, y).predict(X), one_epoch.predict(X)
+    )
+
+
+_EXERCISES = {
+    "fit": lambda est, X, y: est.model_ is not None and est.history_["loss"],
+    "partial_fit": lambda est, X, y: (
+        len(clone(est).partial_fit(X, y).partial_fit(X, y).history_["loss"]) == 2
+    ),
+    "predict": lambda est, X, y: est.predict(X).shape == y.shape,
+    "score": lambda est, X, y: np.isfinite(est.score(X, y)),
+    "save": _exercise_save,
+    "initialize": _exercise_initialize,
+    "get_params": lambda est, X, y: est.get_params()["units"] == FAST["units"],
+    "set_params": lambda est, X, y: clone(est).set_params(units=3).units == 3,
+    "get_metadata_routing": lambda est, X, y: (
+        est.get_metadata_routing().fit.requests == {"sample_weight": None}
+    ),
+    "set_fit_request": lambda est, X, y: _exercise_routing_request(est, "fit"),
+    "set_partial_fit_request": lambda est, X, y: _exercise_routing_request(
+        est, "partial_fit"
+    ),
+    "set_score_request": lambda est, X, y: _exercise_routing_request(est, "score"),
+}
+
+
+def test_every_public_name_is_exercised_or_absent():
+    public = {n for n in dir(LSTMSeqRegressor) if not n.startswith("_")}
+    assert public == set(_EXERCISES) | _HIDDEN
+    est = LSTMSeqRegressor(**FAST)
+    params = set(est.get_params())
+    assert {n for n in dir(est) if not n.startswith("_")} == set(_EXERCISES) | params
+    for name in _HIDDEN:
+        assert not hasattr(LSTMSeqRegressor, name) and not hasattr(est, name)
+
+
+@pytest.mark.parametrize("name", sorted(_EXERCISES))
+def test_public_name_works(fitted_small, name):
+    est, X, y = fitted_small
+    result = _EXERCISES[name](est, X, y)
+    assert result is None or result
+
+
+@pytest.fixture(scope="module")
+def fitted_small():
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(12, 3, 2)), rng.normal(size=(12, 2))
+    return LSTMSeqRegressor(**FAST).fit(X, y), X, y
+
+
+def test_setting_a_non_parameter_attribute_breaks_nothing(fitted_small):
+    _, X, y = fitted_small
+    est = LSTMSeqRegressor(optimizer__beta_1=0.8, **FAST)
+    est.note = "x"
+    assert "note" not in est.get_params()
+    assert set(clone(est).get_params()) == set(est.get_params())
+    est.fit(X, y)
+    assert est.model_.optimizer.beta_1 == pytest.approx(0.8)
+    # Routed parameters stay searchable: what GridSearchCV does per candidate.
+    for candidate in ParameterGrid({"optimizer__beta_1": [0.5, 0.9]}):
+        searched = clone(est).set_params(**candidate)
+        assert (
+            searched.get_params()["optimizer__beta_1"] == candidate["optimizer__beta_1"]
+        )
+        assert not hasattr(searched, "note")
+
+
+@pytest.mark.parametrize("skip", [False, True])
+def test_partial_fit_validates_parameters_like_fit(fitted_small, skip):
+    _, X, y = fitted_small
+    est = LSTMSeqRegressor(**dict(FAST, units=0))
+    with sklearn.config_context(skip_parameter_validation=skip):
+        if skip:  # scikit-learn's setting is honoured: Keras refuses later
+            with pytest.raises(ValueError) as info:
+                est.partial_fit(X, y)
+            assert "'units' parameter" not in str(info.value)
+        else:
+            with pytest.raises(ValueError, match="'units' parameter"):
+                est.partial_fit(X, y)
