@@ -34,6 +34,8 @@ import zlib
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._architectures import keras_layers
+
 __all__ = ["UnsafeModelError", "load", "save"]
 
 _MODEL, _STATE = "model.keras", "estimator.json"
@@ -42,12 +44,10 @@ _ROUTED = ("optimizer__", "loss__")
 _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
 _SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
 _BOMB_FLOOR, _BOMB_RATIO = 1 << 26, 100  # a member may not expand beyond these
-# The Keras objects sklstm builds, by module (None: any class of the module).
+# The Keras objects sklstm builds, by module (None: any class of the module);
+# the layers come from the architecture registry.
 _KERAS_ALLOWED = {
-    "keras.layers": {
-        *("InputLayer", "LSTM", "GRU", "Bidirectional", "Dense"),
-        *("Reshape", "RepeatVector", "TimeDistributed"),
-    },
+    "keras.layers": keras_layers(),
     "keras": {"DTypePolicy", "FloatDTypePolicy"},
     "keras.initializers": None,
     "keras.optimizers": None,

@@ -266,14 +266,10 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
-        unrouted = sorted(k for k in kwargs if "__" not in k or k.startswith("_"))
-        if unrouted:  # as Python itself would say, before it becomes a parameter
-            raise TypeError(
-                f"{type(self).__name__}() got unexpected keyword argument(s) "
-                f"{unrouted}; besides its named parameters it accepts only routed "
-                "ones, optimizer__<name> and loss__<name>."
-            )
         vars(self).update(kwargs)
+        # Which attributes the keywords made parameters (fit refuses the
+        # unrouted ones); attributes set later on the instance are not.
+        self._kwargs = tuple(kwargs)
 
     # ----------------------------------------------------------------- tags
     def __sklearn_tags__(self):
@@ -306,15 +302,19 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
 
         SciKeras reads parameter names from ``__dict__``, so any attribute set
         on an instance (``est.note = "x"``) would become a parameter; here only
-        the signature's names and routed ``<prefix>__<name>`` keys count.
+        the signature's names, the keywords given to ``__init__`` and routed
+        ``<prefix>__<name>`` keys set later (``set_params``) count.
         """
         named = [
             name
             for name, p in inspect.signature(type(self).__init__).parameters.items()
             if name != "self" and p.kind is not p.VAR_KEYWORD
         ]
-        routed = [k for k in vars(self) if "__" in k and not k.startswith("_")]
-        return named + routed
+        given = getattr(self, "_kwargs", ())
+        extra = [
+            k for k in vars(self) if k in given or ("__" in k and not k.startswith("_"))
+        ]
+        return named + extra
 
     def __sklearn_clone__(self):
         params = self.get_params(deep=False)

@@ -204,7 +204,7 @@ def test_learning_rate_and_routed_learning_rate(m2m):
 
 def test_unknown_keyword_is_refused(m2m):
     with pytest.raises(TypeError, match="unit"):
-        LSTMSeqRegressor(unit=3, **FAST)
+        LSTMSeqRegressor(unit=3, **FAST).fit(m2m.X, m2m.y)
     # A routed name for a destination sklstm has no use for: refused at fit.
     with pytest.raises(TypeError, match="fit__x"):
         LSTMSeqRegressor(fit__x=3, **FAST).fit(m2m.X, m2m.y)
