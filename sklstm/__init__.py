@@ -13,6 +13,7 @@ from ._persistence import UnsafeModelError, load, save
 from ._reshape import SequenceFlattener, SequenceReshaper
 from ._windows import make_windows
 
+# The one place the version is written (pyproject.toml reads it from here).
 __version__ = "0.1.0"
 
 __all__ = [
