@@ -284,9 +284,11 @@ def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
             if not a.fixed_layers
             and (a.family, a.bidirectional) == (arch.family, arch.bidirectional)
         ]
+        n = arch.default_layers
+        layers = "one recurrent layer" if n == 1 else f"{n} recurrent layers"
         raise ValueError(
-            f"architecture={architecture!r} has exactly {arch.default_layers} "
-            f"recurrent layer(s), got n_layers={n_layers}; use "
+            f"architecture={architecture!r} has exactly {layers}, got "
+            f"n_layers={n_layers}; use "
             f"{' or '.join(deeper)} for another depth."
         )
     builder = _BUILDERS[arch.family]

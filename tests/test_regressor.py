@@ -326,6 +326,11 @@ def test_setting_a_non_parameter_attribute_breaks_nothing(fitted_small):
             searched.get_params()["optimizer__beta_1"] == candidate["optimizer__beta_1"]
         )
         assert not hasattr(searched, "note")
+    # A routed parameter set after construction is a parameter too.
+    later = LSTMSeqRegressor().set_params(loss__delta=2.0)
+    later.note = "x"
+    assert clone(later).get_params() == later.get_params()
+    assert later.get_params()["loss__delta"] == 2.0
 
 
 @pytest.mark.parametrize("skip", [False, True])
