@@ -6,13 +6,16 @@ functions that call private Keras saving code. sklstm does not rely on them:
 :class:`~sklstm.LSTMSeqRegressor` packs its own state. The fitted Keras
 model travels as the bytes of Keras's native ``.keras`` format (layers,
 weights and optimizer state, see :func:`sklstm._persistence.model_to_bytes`),
-and Keras optimizer and loss instances given as parameters travel as their
-Keras configuration. Everything else in the estimator's ``__dict__`` is
+Keras optimizer and loss instances given as parameters travel as their
+Keras configuration, and Keras callbacks without the model of their last fit.
+Everything else in the estimator's ``__dict__`` is
 pickled as it is.
 
 Pickles run code when loaded: load only those you made yourself, and use
 :func:`sklstm.save` / :func:`sklstm.load` to share models.
 """
+
+import copy
 
 from ._persistence import model_from_bytes, model_to_bytes
 
@@ -67,8 +70,22 @@ def pack_state(state):
             value = _Packed("model", model_to_bytes(value))
         elif isinstance(value, types):
             value = _Packed("config", keras.saving.serialize_keras_object(value))
+        elif name == "callbacks" and isinstance(value, list):
+            value = [_detached(cb, keras) for cb in value]
         packed[name] = value
     return packed
+
+
+def _detached(callback, keras):
+    """A shallow copy of a Keras callback without its link to the last model.
+
+    After a fit, a callback keeps the model it trained; the copy drops it (the
+    next fit sets it again), so that the callback pickles without the model.
+    """
+    if isinstance(callback, keras.callbacks.Callback) and callback.model is not None:
+        callback = copy.copy(callback)
+        callback.set_model(None)
+    return callback
 
 
 def unpack_state(state):

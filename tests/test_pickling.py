@@ -101,3 +101,14 @@ def test_unfitted_round_trip(no_scikeras_patches):
     loaded = pickle.loads(pickle.dumps(est))
     assert loaded.get_params() == est.get_params()
     assert not hasattr(loaded, "model_")
+
+
+def test_fitted_with_callbacks(no_scikeras_patches, data):
+    X, y = data
+    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=5)
+    est = LSTMSeqRegressor(engine="keras", callbacks=[stop], **FAST).fit(X, y)
+    assert stop.model is est.model_  # Keras links the callback to the model
+    loaded = pickle.loads(pickle.dumps(est))
+    assert_array_equal(loaded.predict(X), est.predict(X))
+    assert stop.model is est.model_  # the estimator's own callback is untouched
+    assert loaded.fit(X, y).callbacks[0].model is loaded.model_
