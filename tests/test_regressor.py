@@ -304,6 +304,18 @@ def test_public_name_works(fitted_small, name):
     assert result is None or result
 
 
+def test_documented_fitted_attributes_exist(fitted_small):
+    from numpydoc.docscrape import NumpyDocString
+
+    doc = NumpyDocString(LSTMSeqRegressor.__doc__)
+    names = {n.strip() for item in doc["Attributes"] for n in item.name.split(",")}
+    est = fitted_small[0]
+    assert "model_" in names
+    # feature_names_in_ exists only after a fit on a DataFrame.
+    assert not [n for n in names - {"feature_names_in_"} if not hasattr(est, n)]
+    assert not [n for n in names if hasattr(LSTMSeqRegressor(), n)]
+
+
 @pytest.fixture(scope="module")
 def fitted_small():
     rng = np.random.default_rng(3)
