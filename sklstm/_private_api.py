@@ -20,7 +20,7 @@ PRIVATE_APIS = {
         "its last release, so these helpers will not move under us.",
     ),
     "scikeras.wrappers.BaseWrapper._get_param_names": (
-        "sklstm/_regressor.py",
+        "sklstm/_surface.py",
         "overridden, as SciKeras itself overrides scikit-learn's hook, so that "
         "only the signature's names and routed keywords are parameters.",
     ),

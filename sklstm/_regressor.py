@@ -1,6 +1,5 @@
 """LSTMSeqRegressor: the reference LSTM architectures as a scikit-learn regressor."""
 
-import inspect
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,40 +12,19 @@ from sklearn.utils.validation import check_is_fitted
 from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
 from ._compile import build_compiled_model
-from ._pickling import copy_keras_params, pack_state, unpack_state
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
 from ._scaling import fit_stats, owned, scale, standardizes, unscale
 from ._scikeras import BaseWrapper
 from ._stopping import check_loss_did_not_explode
+from ._surface import SciKerasSurface
 from ._tf import keras
 from ._training import deterministic_ops, train, transaction
 
 __all__ = ["LSTMSeqRegressor"]
 
 
-class _NotProvided:
-    """Hide a public name inherited from SciKeras's ``BaseWrapper``.
-
-    ``hasattr`` is False for it, on the class and on instances, and ``dir``
-    of an instance does not list it. Used for the leftovers of SciKeras's
-    own fitting pipeline, which sklstm replaces (its data checks, scaling
-    and training loop): ``feature_encoder``/``target_encoder`` (sklstm has
-    no encoders), ``scorer`` (a stub that always raised), ``current_epoch``
-    and ``initialized_`` (training facts are fitted attributes:
-    ``history_``, and ``check_is_fitted`` tells whether a model exists).
-    """
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, obj, owner=None):
-        raise AttributeError(
-            f"{(owner or type(obj)).__name__!r} has no attribute {self.name!r}"
-        )
-
-
-class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
+class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
     """LSTM regressor for one-to-many and many-to-many sequence problems.
 
     Wraps the classic Keras LSTM architectures through SciKeras so that they
@@ -283,56 +261,6 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
-
-    # ------------------------------------------------------ the public surface
-    feature_encoder = _NotProvided()
-    target_encoder = _NotProvided()
-    scorer = _NotProvided()
-    current_epoch = _NotProvided()
-    initialized_ = _NotProvided()
-
-    def __dir__(self):
-        hidden = {
-            k for k, v in vars(LSTMSeqRegressor).items() if type(v) is _NotProvided
-        }
-        return sorted(set(super().__dir__()) - hidden)
-
-    def _get_param_names(self):
-        """The named parameters, then the routed ones (``optimizer__*``, ...).
-
-        SciKeras reads parameter names from ``__dict__``, so any attribute set
-        on an instance (``est.note = "x"``) would become a parameter; here only
-        the signature's names, the keywords given to ``__init__`` and routed
-        ``<prefix>__<name>`` keys set later (``set_params``) count.
-        """
-        named = [
-            name
-            for name, p in inspect.signature(type(self).__init__).parameters.items()
-            if name != "self" and p.kind is not p.VAR_KEYWORD
-        ]
-        given = getattr(self, "_kwargs", ())
-        extra = [
-            k for k in vars(self) if k in given or ("__" in k and not k.startswith("_"))
-        ]
-        return named + extra
-
-    def __sklearn_clone__(self):
-        params = self.get_params(deep=False)
-        keras_params = copy_keras_params(params)
-        if not keras_params:
-            return super().__sklearn_clone__()
-        # Clone a shallow twin without the Keras objects, then add fresh copies.
-        twin = object.__new__(type(self))
-        vars(twin).update(vars(self), **dict.fromkeys(keras_params))
-        return (
-            super(LSTMSeqRegressor, twin).__sklearn_clone__().set_params(**keras_params)
-        )
-
-    def __getstate__(self):
-        return pack_state(super().__getstate__())
-
-    def __setstate__(self, state):
-        super().__setstate__(unpack_state(state))
 
     # ------------------------------------------------------------- building
     # -------------------------------------------------------------- fitting
