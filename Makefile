@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint format docs bench bench-quick clean
+.PHONY: demo test lint format docs bench bench-quick wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ format: $(VENV)/.test
 	$(BIN)/ruff check --fix sklstm tests benchmarks docs
 	$(BIN)/ruff format sklstm tests benchmarks docs
 
+## wheel-check: build sdist+wheel, twine check, run the tutorial from the wheel
+wheel-check: $(VENV)/.test
+	.ci/check_wheel $(BIN)/python
+
 ## docs: build the Sphinx site, warnings as errors
 docs: $(VENV)/.docs
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
@@ -52,4 +56,4 @@ bench-quick: $(VENV)/.test
 	$(BIN)/python -m benchmarks --quick
 
 clean:
-	rm -rf $(VENV) docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst build *.egg-info
+	rm -rf $(VENV) dist docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst build *.egg-info

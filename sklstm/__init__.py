@@ -9,11 +9,11 @@ imported on first use, so the transformers load in a blink.
 
 import importlib
 
-from . import _quiet  # noqa: F401  (sets quiet TensorFlow defaults first)
 from ._persistence import UnsafeModelError, load, save
 from ._reshape import SequenceFlattener, SequenceReshaper
 from ._windows import make_windows
 
+# The one place the version is written (pyproject.toml reads it from here).
 __version__ = "0.1.0"
 
 __all__ = [

@@ -13,6 +13,7 @@ Every initializer (and every dropout mask) gets an explicit seed derived from
 
 import numpy as np
 
+from ._architectures import ARCHITECTURES, CELL_LAYERS, REGISTRY
 from ._tf import keras
 
 __all__ = [
@@ -23,29 +24,14 @@ __all__ = [
     "build_vector_model",
 ]
 
-#: The architectures :func:`build_model` knows, in the reference's order.
-ARCHITECTURES = (
-    "simple",
-    "stacked",
-    "bidirectional",
-    "encoder_decoder",
-    "bidirectional_encoder_decoder",
-)
-#: The recurrent cells :func:`build_model` knows.
-CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+#: The recurrent cells :func:`build_model` knows (see
+#: :mod:`sklstm._architectures`, which also lists the architectures).
+CELLS = {name: getattr(keras.layers, layer) for name, layer in CELL_LAYERS.items()}
 
 #: Recurrent layers over at most this many steps are unrolled: for short
 #: sequences this trains about 1.5-2x faster and traces faster than a
 #: ``tf.while_loop`` over the steps (measured on the reference experiments).
 UNROLL_MAX_STEPS = 16
-
-_DEFAULT_LAYERS = {
-    "simple": 1,
-    "stacked": 2,
-    "bidirectional": 1,
-    "encoder_decoder": 1,
-    "bidirectional_encoder_decoder": 1,
-}
 
 
 class _Seeds:
@@ -284,21 +270,30 @@ def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
     >>> build_model(meta, architecture="bidirectional", units=8).output_shape
     (None, 3, 1)
     """
-    if architecture not in ARCHITECTURES:
+    if architecture not in REGISTRY:
         raise ValueError(
             f"architecture={architecture!r} is unknown; use one of {ARCHITECTURES}."
         )
+    arch = REGISTRY[architecture]
     if n_layers is None:
-        n_layers = _DEFAULT_LAYERS[architecture]
-    if architecture == "simple" and n_layers != 1:
+        n_layers = arch.default_layers
+    if arch.fixed_layers and n_layers != arch.default_layers:
+        deeper = [
+            f"architecture={a.name!r}"
+            for a in REGISTRY.values()
+            if not a.fixed_layers
+            and (a.family, a.bidirectional) == (arch.family, arch.bidirectional)
+        ]
+        n = arch.default_layers
+        layers = "one recurrent layer" if n == 1 else f"{n} recurrent layers"
         raise ValueError(
-            f"architecture='simple' has exactly one recurrent layer, got "
-            f"n_layers={n_layers}; use architecture='stacked' for a deeper stack."
+            f"architecture={architecture!r} has exactly {layers}, got "
+            f"n_layers={n_layers}; use "
+            f"{' or '.join(deeper)} for another depth."
         )
-    bidirectional = architecture.startswith("bidirectional")
-    builder = (
-        build_encoder_decoder
-        if architecture.endswith("encoder_decoder")
-        else build_vector_model
-    )
-    return builder(meta, n_layers=n_layers, bidirectional=bidirectional, **kwargs)
+    builder = _BUILDERS[arch.family]
+    return builder(meta, n_layers=n_layers, bidirectional=arch.bidirectional, **kwargs)
+
+
+#: The builder of each architecture family of :mod:`sklstm._architectures`.
+_BUILDERS = {"vector": build_vector_model, "encoder_decoder": build_encoder_decoder}

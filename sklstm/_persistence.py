@@ -34,6 +34,7 @@ import zlib
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._architectures import keras_layers
 from ._normalization import METHODS
 
 __all__ = ["UnsafeModelError", "load", "save"]
@@ -45,12 +46,10 @@ _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
 _SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
 _WINDOW = ("window_normalization_", "target_feature_index_")
 _BOMB_FLOOR, _BOMB_RATIO = 1 << 26, 100  # a member may not expand beyond these
-# The Keras objects sklstm builds, by module (None: any class of the module).
+# The Keras objects sklstm builds, by module (None: any class of the module);
+# the layers come from the architecture registry.
 _KERAS_ALLOWED = {
-    "keras.layers": {
-        *("InputLayer", "LSTM", "GRU", "Bidirectional", "Dense"),
-        *("Reshape", "RepeatVector", "TimeDistributed"),
-    },
+    "keras.layers": keras_layers(),
     "keras": {"DTypePolicy", "FloatDTypePolicy"},
     "keras.initializers": None,
     "keras.optimizers": None,
@@ -144,10 +143,7 @@ def save(estimator, path):
         "params": _plain_params(estimator.get_params(deep=False), saving=True),
         "fitted": fitted,
     }
-    with tempfile.TemporaryDirectory(prefix="sklstm-") as tmp:
-        keras.saving.save_model(estimator.model_, os.path.join(tmp, _MODEL))
-        with open(os.path.join(tmp, _MODEL), "rb") as f:
-            model_bytes = f.read()
+    model_bytes = model_to_bytes(estimator.model_)
     buffer = io.BytesIO()  # built in memory: a failure leaves no partial file
     with zipfile.ZipFile(buffer, "w") as zf:
         text = json.dumps(state, indent=1)
@@ -427,14 +423,39 @@ def _load_keras(data, where):
         _check_keras_config(_json(members["config.json"], where), where, losses)
     except RecursionError as exc:
         raise UnsafeModelError(f"{where}: its config is nested too deeply.") from exc
+    try:
+        return model_from_bytes(data)
+    except Exception as exc:
+        raise UnsafeModelError(
+            f"{where}: Keras refused to load it in safe mode: {exc}"
+        ) from exc
+
+
+def model_to_bytes(model):
+    """The bytes of ``model`` in Keras's native ``.keras`` format.
+
+    Keras's public ``save_model`` writes only to a path ending in ``.keras``,
+    so the archive passes through a private temporary directory that is
+    removed before returning (the in-memory variant is private Keras API).
+    """
+    from ._tf import keras
+
+    with tempfile.TemporaryDirectory(prefix="sklstm-") as tmp:
+        keras.saving.save_model(model, os.path.join(tmp, _MODEL))
+        with open(os.path.join(tmp, _MODEL), "rb") as f:
+            return f.read()
+
+
+def model_from_bytes(data):
+    """The compiled Keras model (weights, optimizer state) of ``.keras`` bytes.
+
+    Loaded in Keras's safe mode, which refuses layers that carry Python code.
+    """
+    from ._tf import keras
+
     with tempfile.TemporaryDirectory(prefix="sklstm-") as tmp:
         with open(os.path.join(tmp, _MODEL), "wb") as f:
             f.write(data)
-        try:
-            return keras.saving.load_model(
-                os.path.join(tmp, _MODEL), safe_mode=True, compile=True
-            )
-        except Exception as exc:
-            raise UnsafeModelError(
-                f"{where}: Keras refused to load it in safe mode: {exc}"
-            ) from exc
+        return keras.saving.load_model(
+            os.path.join(tmp, _MODEL), safe_mode=True, compile=True
+        )

@@ -2,19 +2,28 @@
 
 TensorFlow's C++ runtime writes start-up lines to the process's standard error
 (oneDNN notices, CUDA probing, CPU feature guards) before its logging is
-configured, so ``TF_CPP_MIN_LOG_LEVEL`` alone cannot hide them. sklstm
-therefore imports TensorFlow once with file descriptor 2 pointed at
-``/dev/null`` and restores it straight after. Nothing else about the user's
-logging configuration changes.
+configured, so ``TF_CPP_MIN_LOG_LEVEL`` alone cannot hide them. Importing
+sklstm itself touches nothing: TensorFlow is imported only when the estimator
+(or another part that needs it) is first used, and only then, unless
+``TF_CPP_MIN_LOG_LEVEL`` is ``0`` or ``1`` (the user asks for logs):
 
+- file descriptor 2 points at ``/dev/null`` while TensorFlow imports and
+  discovers its devices, and is restored straight after;
+- when ``TF_CPP_MIN_LOG_LEVEL`` is unset, it is set to ``3`` for that same
+  import only (TensorFlow reads it once, at import) and removed again, so
+  the environment that child processes inherit is left as the user set it;
+- TensorFlow's Python logger drops its "triggered tf.function retracing"
+  notices.
+
+``KERAS_BACKEND`` defaults to ``tensorflow`` for the import of Keras only.
 ``OMP_NUM_THREADS`` (or ``SKLSTM_NUM_THREADS``), when set, also sizes
 TensorFlow's intra- and inter-op thread pools at import: process-based
 parallel backends (joblib's loky, Dask workers) set it to each worker's share
 of the cores.
 
-To see TensorFlow's logs again, set ``TF_CPP_MIN_LOG_LEVEL=0`` (or any value)
-in the environment before importing sklstm, or import TensorFlow yourself
-first: sklstm then leaves the import alone.
+To see TensorFlow's logs, set ``TF_CPP_MIN_LOG_LEVEL=0`` (or ``1``) before
+sklstm imports TensorFlow, or import TensorFlow yourself first: sklstm then
+leaves the import alone. ``2`` and ``3`` keep the console quiet.
 """
 
 import contextlib
@@ -25,15 +34,25 @@ import sys
 
 __all__ = ["import_tensorflow", "stderr_silenced"]
 
-# sklstm marks the level it sets, so that child processes (joblib workers,
-# subprocesses) that inherit the variable still know the user did not set it.
-_MARK = "_SKLSTM_SET_TF_CPP_MIN_LOG_LEVEL"
-_USER_WANTS_LOGS = os.environ.get("TF_CPP_MIN_LOG_LEVEL", os.environ.get(_MARK)) != (
-    os.environ.get(_MARK)
-)
-if "TF_CPP_MIN_LOG_LEVEL" not in os.environ:
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = os.environ[_MARK] = "3"
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+_LEVEL = "TF_CPP_MIN_LOG_LEVEL"
+
+
+def user_wants_logs():
+    """True when ``TF_CPP_MIN_LOG_LEVEL`` asks for INFO or WARNING lines."""
+    return os.environ.get(_LEVEL, "").strip() in ("0", "1")
+
+
+@contextlib.contextmanager
+def environ_default(name, value):
+    """Set ``os.environ[name]`` for the block when it is unset, then unset it."""
+    if name in os.environ:
+        yield
+        return
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        os.environ.pop(name, None)
 
 
 @contextlib.contextmanager
@@ -69,22 +88,26 @@ def import_tensorflow():
     keras : module
         The ``keras`` module (Keras 3 on the TensorFlow backend).
     """
-    if "tensorflow" in sys.modules or _USER_WANTS_LOGS:
-        fresh = "tensorflow" not in sys.modules
-        tf = importlib.import_module("tensorflow")
-        if fresh:
-            _limit_threads(tf)
-    else:
-        with stderr_silenced():
+    quiet = not user_wants_logs()
+    with environ_default("KERAS_BACKEND", "tensorflow"):
+        if "tensorflow" in sys.modules or not quiet:
+            fresh = "tensorflow" not in sys.modules
             tf = importlib.import_module("tensorflow")
-            _limit_threads(tf)
-            # Device discovery prints CUDA probing errors on machines without
-            # a GPU; do it now, while standard error is silenced.
-            tf.config.list_physical_devices()
-            tf.constant(0.0)
-    if not _USER_WANTS_LOGS:
-        tf.get_logger().addFilter(_drop_retracing_notices)
-    keras = importlib.import_module("keras")
+            if fresh:
+                _limit_threads(tf)
+        else:
+            with environ_default(_LEVEL, "3"), stderr_silenced():
+                tf = importlib.import_module("tensorflow")
+                _limit_threads(tf)
+                # Device discovery prints CUDA probing errors on machines
+                # without a GPU; do it now, while standard error is silenced.
+                tf.config.list_physical_devices()
+                tf.constant(0.0)
+        keras = importlib.import_module("keras")
+    if quiet:
+        logger = tf.get_logger()
+        if _drop_retracing_notices not in logger.filters:
+            logger.addFilter(_drop_retracing_notices)
     if keras.backend.backend() != "tensorflow":
         raise ImportError(
             f"sklstm needs Keras on the TensorFlow backend, but KERAS_BACKEND is "

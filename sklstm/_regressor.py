@@ -13,21 +13,19 @@ from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
 from ._compile import build_compiled_model
 from ._normalization import METHODS as WINDOW_METHODS
-from ._normalization import locations as window_locations
-from ._normalization import resolve as resolve_window
-from ._normalization import shift_inputs
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
-from ._scaling import fit_stats, owned, scale, standardizes, unscale
 from ._scikeras import BaseWrapper
 from ._stopping import check_loss_did_not_explode
+from ._surface import SciKerasSurface
 from ._tf import keras
 from ._training import deterministic_ops, train, transaction
+from ._units import from_model_units, inputs_to_model_units, prepare_fit
 
 __all__ = ["LSTMSeqRegressor"]
 
 
-class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
+class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
     """LSTM regressor for one-to-many and many-to-many sequence problems.
 
     Wraps the classic Keras LSTM architectures through SciKeras so that they
@@ -281,6 +279,9 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         self.random_state = random_state
         self.verbose = verbose
         vars(self).update(kwargs)
+        # Which attributes the keywords made parameters (fit refuses the
+        # unrouted ones); attributes set later on the instance are not.
+        self._kwargs = tuple(kwargs)
 
     # ----------------------------------------------------------------- tags
     def __sklearn_tags__(self):
@@ -320,6 +321,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         """
         return self._fit(X, y, sample_weight, epochs=self.epochs, partial=False)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one more epoch, keeping weights, optimizer and history.
 
@@ -339,47 +341,13 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         self : LSTMSeqRegressor
             The updated estimator.
         """
-        if not hasattr(self, "model_"):
-            self._validate_params()
         return self._fit(X, y, sample_weight, epochs=1, partial=True)
 
     def _fit(self, X, y, sample_weight, *, epochs, partial):
         reuse = (partial or self.warm_start) and hasattr(self, "model_")
         with transaction(self, reuse):
-            X_in = X
-            X = V.check_sequences(self, X, reset=not reuse)
-            y3, target_shape = V.check_targets(y, len(X), self.n_target_features)
-            X, y3, w = V.check_weights(sample_weight, X, y3)
+            X, y3, w, state = prepare_fit(self, X, y, sample_weight, reuse=reuse)
             V.check_split(len(X), self.validation_split)
-            if reuse and y3.shape[1:] != self.output_shape_:
-                raise ValueError(
-                    f"y has per-sample shape {y3.shape[1:]} but the fitted model "
-                    f"predicts {self.output_shape_}; set warm_start=False to fit "
-                    "a new model."
-                )
-            if reuse:
-                window = self.window_normalization_, self.target_feature_index_
-            else:
-                window = resolve_window(
-                    self.window_normalization,
-                    self.target_feature_index,
-                    X.shape[1:],
-                    y3.shape[1:],
-                )
-            if window[0] is not None:
-                loc = window_locations(X, window[0])
-                y3 = y3 - loc[:, :, window[1]]
-                X = shift_inputs(X, loc, inplace=owned(X, X_in))
-            if reuse:
-                stats = (self.x_mean_, self.x_scale_, self.y_mean_, self.y_scale_)
-                stats = None if stats[0] is None else stats
-            else:
-                stats = None
-                if standardizes(self, window[0]):
-                    stats = (*fit_stats(X), *fit_stats(y3))
-            if stats is not None:
-                X = scale(X, *stats[:2], inplace=owned(X, X_in))
-                y3 = scale(y3, *stats[2:])
             rng = check_random_state(self.random_state)
             build_seed, shuffle_seed = (int(s) for s in rng.randint(2**31 - 1, size=2))
             if reuse:
@@ -399,13 +367,51 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
                 history = {k: self.history_.get(k, []) + v for k, v in history.items()}
             self.model_ = model
             self.history_ = history
-            self.input_shape_ = tuple(X.shape[1:])
-            self.output_shape_ = tuple(y3.shape[1:])
-            self.target_shape_ = tuple(target_shape)
-            self.x_mean_, self.x_scale_, self.y_mean_, self.y_scale_ = (
-                stats or (None,) * 4
+            vars(self).update(state)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def initialize(self, X, y):
+        """Build and compile a new model for (X, y) without training it.
+
+        As in SciKeras: the estimator is then fitted (``predict`` works with
+        the untrained weights, ``history_`` is empty), and ``partial_fit``, or
+        ``fit`` with ``warm_start=True``, trains from these weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps) or \
+(n_samples, timesteps, features)
+            Input sequences: their shape sets the model's input, and with
+            ``standardize`` their statistics scale the inputs.
+        y : array-like of shape (n_samples,), (n_samples, n_outputs) or \
+(n_samples, out_steps, out_features)
+            Targets: their shape sets the model's output (required, unlike
+            SciKeras, because sklstm builds the output head from it).
+
+        Returns
+        -------
+        self : LSTMSeqRegressor
+            The estimator with a new, untrained model.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMSeqRegressor
+        >>> X, y = np.ones((4, 3, 2)), np.ones((4, 2))
+        >>> est = LSTMSeqRegressor(units=4, random_state=0).initialize(X, y)
+        >>> est.predict(X).shape, est.history_
+        ((4, 2), {})
+        """
+        with transaction(self, False):
+            X, y3, _, state = prepare_fit(self, X, y, None, reuse=False)
+            rng = check_random_state(self.random_state)
+            build_seed = int(rng.randint(2**31 - 1, size=2)[0])  # as fit draws it
+            self.model_ = build_compiled_model(
+                self, X.shape[1:], y3.shape[1:], build_seed
             )
-            self.window_normalization_, self.target_feature_index_ = window
+            self.history_ = {}
+            vars(self).update(state)
         return self
 
     # ----------------------------------------------------------- predicting
@@ -425,19 +431,8 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             of the target given to ``fit``.
         """
         check_is_fitted(self)
-        X_in = X
-        X = V.check_sequences(self, X, reset=False)
-        method, index = self.window_normalization_, self.target_feature_index_
-        if method is not None:
-            loc = window_locations(X, method)
-            X = shift_inputs(X, loc, inplace=owned(X, X_in))
-        if self.x_mean_ is not None:
-            X = scale(X, self.x_mean_, self.x_scale_, inplace=owned(X, X_in))
-        y_pred = predict_function(self.model_)(X)
-        if self.y_mean_ is not None:
-            y_pred = unscale(y_pred, self.y_mean_, self.y_scale_)
-        if method is not None:
-            y_pred = y_pred + loc[:, :, index]
+        X, context = inputs_to_model_units(self, X)
+        y_pred = from_model_units(self, predict_function(self.model_)(X), context)
         if not np.all(np.isfinite(y_pred)):
             raise ValueError(
                 "the model predicts NaN or inf for this X: its weights or the "

@@ -8,9 +8,12 @@ SciKeras lacks for the current scikit-learn is fixed in
 :class:`sklstm.LSTMSeqRegressor` itself (explicit tags, mixin order,
 ``validate_data``, parameter validation).
 
-Importing SciKeras also registers its in-memory pickling of Keras models
-(``keras.Model.__reduce__``), which is what makes fitted estimators picklable
-without temporary files.
+The ``scikeras._utils`` routing helpers are private SciKeras API, kept
+because SciKeras has no public spelling of its ``optimizer__*``/``loss__*``
+routing (see :mod:`sklstm._private_api`). Importing SciKeras also patches
+``__reduce__`` of Keras models, losses, metrics and optimizers for the whole
+process; sklstm does not rely on that: its estimators pickle through their
+own ``__getstate__`` (:mod:`sklstm._pickling`).
 """
 
 from ._tf import keras  # noqa: F401  (TensorFlow must be imported quietly first)

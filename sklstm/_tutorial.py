@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 
+from ._architectures import REGISTRY
 from .datasets import REFERENCE_PROBLEMS, load_reference
 
 __all__ = [
@@ -24,11 +25,8 @@ __all__ = [
 EXPERIMENTS = tuple(
     (problem, arch)
     for problem in REFERENCE_PROBLEMS
-    for arch in (
-        ("simple", "stacked", "bidirectional")
-        if problem.startswith("one_to_many")
-        else ("encoder_decoder", "bidirectional_encoder_decoder")
-    )
+    for arch, entry in REGISTRY.items()
+    if problem.startswith(entry.problem)
 )
 
 #: Settings shared by every experiment (the units come from the data set).

@@ -39,7 +39,8 @@ def check_sequences(estimator, X, *, reset):
             ensure_min_samples=1,
         )
     except ValueError as exc:
-        if reset or "features, but" not in str(exc):
+        # Detected by shape, not by the wording of scikit-learn's message.
+        if reset or _n_columns(X) in (None, getattr(estimator, "n_features_in_", None)):
             raise
         raise ValueError(
             f"{exc} Here X.shape[1] counts timesteps: fit saw samples of shape "
@@ -68,6 +69,15 @@ def check_sequences(estimator, X, *, reset):
                 "of the same length and the same features as in fit."
             )
     return X
+
+
+def _n_columns(X):
+    """``X.shape[1]`` of an array-like, or None when it has no such axis."""
+    try:
+        shape = np.shape(X)
+    except ValueError:  # ragged nested lists
+        return None
+    return shape[1] if len(shape) > 1 else None
 
 
 def check_targets(y, n_samples, n_target_features):

@@ -12,6 +12,8 @@ All arrays are float64 and freshly built on every call.
 import numpy as np
 from sklearn.utils import Bunch
 
+from . import _architectures
+
 __all__ = [
     "ARCHITECTURES",
     "REFERENCE_PROBLEMS",
@@ -28,14 +30,9 @@ REFERENCE_PROBLEMS = (
     "many_to_many_2",
 )
 
-#: Architecture names used as keys of the ``printed`` entries.
-ARCHITECTURES = (
-    "simple",
-    "stacked",
-    "bidirectional",
-    "encoder_decoder",
-    "bidirectional_encoder_decoder",
-)
+#: Architecture names used as keys of the ``printed`` entries (all of
+#: sklstm's architectures, from :mod:`sklstm._architectures`).
+ARCHITECTURES = _architectures.ARCHITECTURES
 
 _PRINTED = {
     "one_to_many_1": {

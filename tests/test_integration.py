@@ -84,6 +84,7 @@ def test_grid_search_in_two_processes_matches_one(tmp_path):
         param_grid={"architecture": ["simple", "encoder_decoder"]},
         cv=KFold(2),
         scoring="neg_mean_squared_error",
+        refit=False,  # the comparison needs the scores only
     )
     serial = GridSearchCV(LSTMSeqRegressor(**FAST), n_jobs=1, **grid)
     parallel = GridSearchCV(LSTMSeqRegressor(**FAST), n_jobs=2, **grid)
@@ -133,18 +134,3 @@ def test_import_fit_predict_score_print_nothing():
 def test_verbose_shows_progress():
     out, _ = _run(_FIT_SCRIPT.replace("random_state=7", "random_state=7, verbose=1"))
     assert "5/5" in out
-
-
-def test_user_can_turn_tensorflow_logs_back_on():
-    import os
-
-    env = {k: v for k, v in os.environ.items() if "TF_CPP" not in k}
-    env["TF_CPP_MIN_LOG_LEVEL"] = "0"
-    done = subprocess.run(
-        [sys.executable, "-c", "from sklstm import LSTMSeqRegressor"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    assert "oneDNN" in done.stderr or "cuda" in done.stderr.lower()

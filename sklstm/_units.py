@@ -1,0 +1,107 @@
+"""From the user's units to the model's and back.
+
+A fit maps inputs and targets in two reversible steps: window normalization
+(:mod:`sklstm._normalization`), then standardization (:mod:`sklstm._scaling`)
+with statistics of the shifted windows. ``predict`` maps new inputs the same
+way and its outputs back in reverse order. The functions take the estimator
+and read its parameters (in a new fit) or its fitted attributes (in a
+continuation or ``predict``); they hold no state of their own.
+"""
+
+from . import _validation as V
+from ._normalization import locations, resolve, shift_inputs
+from ._scaling import fit_stats, owned, scale, standardizes, unscale
+
+__all__ = ["from_model_units", "inputs_to_model_units", "prepare_fit"]
+
+_STATS = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
+
+
+def prepare_fit(est, X, y, sample_weight, *, reuse):
+    """Validate (X, y) and map them into the model's units.
+
+    Parameters
+    ----------
+    est : LSTMSeqRegressor
+        The estimator being fitted.
+    X, y, sample_weight : array-like
+        As given to ``fit``.
+    reuse : bool
+        A continuation (warm start, ``partial_fit``): keep the fitted
+        normalization and statistics instead of resolving and fitting new ones.
+
+    Returns
+    -------
+    X, y3, w : ndarray
+        Inputs ``(n, timesteps, features)`` and targets ``(n, out_steps,
+        out_features)`` in the model's units, float32, and the weights.
+    state : dict
+        The fitted attributes that describe the data and its mapping.
+    """
+    X_in = X
+    X = V.check_sequences(est, X, reset=not reuse)
+    y3, target_shape = V.check_targets(y, len(X), est.n_target_features)
+    X, y3, w = V.check_weights(sample_weight, X, y3)
+    if reuse and y3.shape[1:] != est.output_shape_:
+        raise ValueError(
+            f"y has per-sample shape {y3.shape[1:]} but the fitted model "
+            f"predicts {est.output_shape_}; set warm_start=False to fit a new "
+            "model."
+        )
+    if reuse:
+        window = est.window_normalization_, est.target_feature_index_
+        stats = tuple(getattr(est, name) for name in _STATS)
+        stats = None if stats[0] is None else stats
+    else:
+        window = resolve(
+            est.window_normalization,
+            est.target_feature_index,
+            X.shape[1:],
+            y3.shape[1:],
+        )
+    if window[0] is not None:
+        loc = locations(X, window[0])
+        y3 = y3 - loc[:, :, window[1]]
+        X = shift_inputs(X, loc, inplace=owned(X, X_in))
+    if not reuse:
+        stats = None
+        if standardizes(est, window[0]):
+            stats = (*fit_stats(X), *fit_stats(y3))
+    if stats is not None:
+        X = scale(X, *stats[:2], inplace=owned(X, X_in))
+        y3 = scale(y3, *stats[2:])
+    state = dict(
+        input_shape_=tuple(X.shape[1:]),
+        output_shape_=tuple(y3.shape[1:]),
+        target_shape_=tuple(target_shape),
+        window_normalization_=window[0],
+        target_feature_index_=window[1],
+        **dict(zip(_STATS, stats or [None] * 4)),
+    )
+    return X, y3, w, state
+
+
+def inputs_to_model_units(est, X):
+    """Validate new inputs of a fitted ``est``; return them mapped, and a context.
+
+    The context (each window's location, or None) is what
+    :func:`from_model_units` needs to map the predictions back.
+    """
+    X_in = X
+    X = V.check_sequences(est, X, reset=False)
+    loc = None
+    if est.window_normalization_ is not None:
+        loc = locations(X, est.window_normalization_)
+        X = shift_inputs(X, loc, inplace=owned(X, X_in))
+    if est.x_mean_ is not None:
+        X = scale(X, est.x_mean_, est.x_scale_, inplace=owned(X, X_in))
+    return X, loc
+
+
+def from_model_units(est, y_pred, loc):
+    """Map the model's outputs back into the target's units."""
+    if est.y_mean_ is not None:
+        y_pred = unscale(y_pred, est.y_mean_, est.y_scale_)
+    if loc is not None:
+        y_pred = y_pred + loc[:, :, est.target_feature_index_]
+    return y_pred
