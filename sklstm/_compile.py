@@ -5,6 +5,8 @@ own helpers, so SciKeras-style routing keeps working.
 """
 
 import inspect
+import json
+import types
 
 from ._builders import build_model
 from ._scikeras import (
@@ -16,7 +18,13 @@ from ._scikeras import (
 )
 from ._tf import keras
 
-__all__ = ["build_compiled_model", "compile_kwargs", "routed_params"]
+__all__ = [
+    "build_compiled_model",
+    "compile_kwargs",
+    "graph_key",
+    "routed_params",
+    "structure_key",
+]
 
 _ROUTED = ("optimizer", "loss")
 
@@ -92,4 +100,58 @@ def build_compiled_model(est, input_shape, output_shape, seed):
             "as 'tanh', 'adam' and 'mse'."
         ) from None
     model.compile(**kwargs)
+    # A namespace (unlike a tuple) is neither tracked nor saved by Keras.
+    model._sklstm_structure = types.SimpleNamespace(
+        key=(tuple(sorted(meta.items())), *_builder_params(est))
+    )
     return model
+
+
+_BUILDER_PARAMS = (
+    "architecture",
+    "n_layers",
+    "units",
+    "cell",
+    "activation",
+    "dropout",
+    "recurrent_dropout",
+)
+
+
+def _builder_params(est):
+    return tuple((name, getattr(est, name)) for name in _BUILDER_PARAMS)
+
+
+def structure_key(model):
+    """What determines ``model``'s layers and shapes, or None if unknown.
+
+    Known for models from :func:`build_compiled_model`: the builder's
+    parameters and the input and output shapes (not the seeds, which only
+    change initial values).
+    """
+    structure = getattr(model, "_sklstm_structure", None)
+    return None if structure is None else structure.key
+
+
+def _config(obj):
+    """A hashable, comparable stand-in for a Keras object's configuration."""
+    if isinstance(obj, str) or callable(obj) and not hasattr(obj, "get_config"):
+        return obj  # a name or a plain function (kept alive by the key)
+    config = dict(obj.get_config())
+    config.pop("name", None)
+    if isinstance(config.get("learning_rate"), float):
+        config.pop("learning_rate")  # a variable: copied in with the state
+    return type(obj), json.dumps(config, sort_keys=True, default=repr)
+
+
+def graph_key(model):
+    """Key of ``model``'s training graph: structure, optimizer and loss.
+
+    Two compiled models with one key train with the same graph; None when
+    the structure is unknown. A float learning rate is left out: it is an
+    optimizer variable, carried with the optimizer's state.
+    """
+    structure = structure_key(model)
+    if structure is None:
+        return None
+    return structure, _config(model.optimizer), _config(model.loss)

@@ -6,6 +6,7 @@ parameters; they hold no state of their own.
 
 import contextlib
 
+from ._compile import graph_key
 from ._engine import fused_fit
 from ._keras_loop import check_finite_history, keras_fit
 from ._tf import tf
@@ -96,7 +97,13 @@ def train(est, model, X, y, w, epochs, seed, initial_epoch):
         check_finite_history(history)
         return history
     return fused_fit(
-        model, X, y, epochs=initial_epoch + epochs, seed=seed, **common
+        model,
+        X,
+        y,
+        epochs=initial_epoch + epochs,
+        seed=seed,
+        cache_key=graph_key(model),
+        **common,
     ).history
 
 
