@@ -53,11 +53,7 @@ class GraphCache:
         with self._lock:
             self._idle.setdefault(key, []).append(entry)
             self._idle.move_to_end(key)
-            while sum(map(len, self._idle.values())) > self.maxsize:
-                oldest = next(iter(self._idle))
-                self._idle[oldest].pop(0)
-                if not self._idle[oldest]:
-                    del self._idle[oldest]
+            self._evict()
 
     def get(self, key, make):
         """Return the shared entry for ``key``, made once by ``make()``."""
@@ -66,9 +62,15 @@ class GraphCache:
             if idle is None:
                 idle = self._idle[key] = [make()]
             self._idle.move_to_end(key)
-            while len(self._idle) > self.maxsize:
-                self._idle.popitem(last=False)
+            self._evict()
             return idle[0]
+
+    def _evict(self):
+        while sum(map(len, self._idle.values())) > self.maxsize:
+            oldest = next(iter(self._idle))
+            self._idle[oldest].pop(0)
+            if not self._idle[oldest]:
+                del self._idle[oldest]
 
     def clear(self):
         """Drop every idle entry."""
