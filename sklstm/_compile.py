@@ -6,6 +6,7 @@ own helpers, so SciKeras-style routing keeps working.
 
 import inspect
 import json
+import threading
 import types
 
 from ._builders import build_model
@@ -20,10 +21,12 @@ from ._tf import keras
 
 __all__ = [
     "build_compiled_model",
+    "check_keras_names",
     "compile_kwargs",
     "graph_key",
     "routed_params",
     "structure_key",
+    "with_fresh_names",
 ]
 
 _ROUTED = ("optimizer", "loss")
@@ -70,36 +73,80 @@ def compile_kwargs(est):
     return {"optimizer": optimizer, "loss": loss}
 
 
+_NAMES = (
+    ("activation", "tanh", keras.activations.get),
+    ("optimizer", "adam", keras.optimizers.get),
+    ("loss", "mse", keras.losses.get),
+)
+
+
+def check_keras_names(est):
+    """Raise a ValueError naming the parameter whose Keras name is unknown."""
+    for param, example, get in _NAMES:
+        value = getattr(est, param)
+        if not isinstance(value, str):
+            continue
+        try:
+            get(value)
+        except ValueError:
+            raise ValueError(
+                f"{param}={value!r} is not a name Keras knows; use a Keras "
+                f"name such as {example!r}, or pass a Keras object."
+            ) from None
+
+
+def with_fresh_names(fn, *args):
+    """Return ``fn(*args)``, run where Keras's name counters start afresh.
+
+    Keras numbers automatic layer and optimizer names per thread (``lstm``,
+    ``lstm_1``, ...), and TensorFlow keeps about 35 kB per distinct variable
+    name for the life of the process. Building every model in a new thread
+    gives every model the same names, so many fits leak nothing. The caller's
+    dtype policy is carried over.
+    """
+    policy, out = keras.config.dtype_policy(), {}
+
+    def target():
+        try:
+            keras.config.set_dtype_policy(policy)
+            out["value"] = fn(*args)
+        except BaseException as exc:  # re-raised in the calling thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=target, name="sklstm-build")
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
 def build_compiled_model(est, input_shape, output_shape, seed):
     """Build the model ``est``'s parameters describe and compile it."""
+    return with_fresh_names(_build_compiled_model, est, input_shape, output_shape, seed)
+
+
+def _build_compiled_model(est, input_shape, output_shape, seed):
+    check_keras_names(est)
     meta = dict(
         n_timesteps_in=input_shape[0],
         n_features_in=input_shape[1],
         n_steps_out=output_shape[0],
         n_features_out=output_shape[1],
     )
-    try:
-        model = build_model(
-            meta,
-            architecture=est.architecture,
-            n_layers=est.n_layers,
-            units=est.units,
-            cell=est.cell,
-            activation=est.activation,
-            dropout=est.dropout,
-            recurrent_dropout=est.recurrent_dropout,
-            seed=seed,
-        )
-        kwargs = compile_kwargs(est)
-    except ValueError as exc:
-        if "Could not interpret" not in str(exc):
-            raise
-        raise ValueError(
-            f"{exc}. Check activation={est.activation!r}, optimizer="
-            f"{est.optimizer!r} and loss={est.loss!r}: use Keras names such "
-            "as 'tanh', 'adam' and 'mse'."
-        ) from None
-    model.compile(**kwargs)
+    model = build_model(
+        meta,
+        architecture=est.architecture,
+        n_layers=est.n_layers,
+        units=est.units,
+        cell=est.cell,
+        activation=est.activation,
+        dropout=est.dropout,
+        recurrent_dropout=est.recurrent_dropout,
+        seed=seed,
+    )
+    model.compile(**compile_kwargs(est))
+    model.optimizer.build(model.trainable_variables)
     # A namespace (unlike a tuple) is neither tracked nor saved by Keras.
     model._sklstm_structure = types.SimpleNamespace(
         key=(tuple(sorted(meta.items())), *_builder_params(est))
