@@ -26,6 +26,7 @@ __all__ = [
     "graph_key",
     "routed_params",
     "structure_key",
+    "warm_start_model",
     "with_fresh_names",
 ]
 
@@ -202,3 +203,67 @@ def graph_key(model):
     if structure is None:
         return None
     return structure, _config(model.optimizer), _config(model.loss)
+
+
+def _structure_changes(est, model, input_shape):
+    """Names of the parameters and shapes that differ from ``model``'s."""
+    old = dict(structure_key(model)[1:])
+    new = dict(_builder_params(est))
+    changes = [
+        f"{name} (was {old[name]!r}, now {new[name]!r})"
+        for name in _BUILDER_PARAMS
+        if old[name] != new[name]
+    ]
+    meta = dict(structure_key(model)[0])
+    if (meta["n_timesteps_in"], meta["n_features_in"]) != tuple(input_shape):
+        changes.append("the shape of X")
+    return changes
+
+
+def warm_start_model(est, model, input_shape):
+    """The model a warm-start fit of ``est`` continues: ``model`` or a copy.
+
+    Parameters that shape the network cannot change in a warm start (a
+    ValueError names them). The optimizer, its learning rate and the loss
+    can: as scikit-learn's ``MLPRegressor`` does, the fit continues with
+    the new ones. A changed learning rate is set on the optimizer in place,
+    keeping its state; a changed loss, optimizer or optimizer setting gives
+    a copy of the model compiled with them, which keeps the optimizer's
+    state only if the optimizer is unchanged. ``model`` itself is never
+    recompiled, so an interrupted fit leaves it as it was.
+    """
+    if structure_key(model) is None:
+        return model  # not built by sklstm: continue as it is
+    changes = _structure_changes(est, model, input_shape)
+    if changes:
+        raise ValueError(
+            f"warm_start=True continues the fitted network, but "
+            f"{', '.join(changes)} changed since it was fitted; set "
+            "warm_start=False to fit a new model, or restore the parameter."
+        )
+    kwargs = with_fresh_names(compile_kwargs, est)
+    optimizer, loss = kwargs["optimizer"], kwargs["loss"]
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        optimizer = with_fresh_names(keras.optimizers.get, optimizer)
+    same_optimizer = _config(optimizer) == _config(model.optimizer)
+    if same_optimizer and _config(loss) == _config(model.loss):
+        lr = optimizer.get_config().get("learning_rate")
+        if isinstance(lr, float) and lr != float(model.optimizer.learning_rate):
+            model.optimizer.learning_rate = lr
+        return model
+    return with_fresh_names(_recompiled_copy, model, optimizer, loss, same_optimizer)
+
+
+def _recompiled_copy(model, optimizer, loss, keep_state):
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    copy.compile(optimizer=optimizer, loss=loss)
+    optimizer.build(copy.trainable_variables)
+    if keep_state:  # the same optimizer: its state, with the new learning rate
+        lr = optimizer.get_config().get("learning_rate")
+        for target, source in zip(optimizer.variables, model.optimizer.variables):
+            target.assign(source.value)
+        if isinstance(lr, float):
+            optimizer.learning_rate = lr
+    copy._sklstm_structure = model._sklstm_structure
+    return copy

@@ -16,15 +16,16 @@ import threading
 import types
 import weakref
 
-import numpy as np
-
+from ._data import split_arrays
+from ._divergence import TrainingDivergedError, non_finite_message
 from ._graph_cache import GraphCache, clone_compiled, copy_values
 from ._stopping import (
-    DIVERGENCE_ADVICE,
     EarlyStopping,
     FitResult,
-    TrainingDivergedError,
     as_early_stopping,
+    best_epoch,
+    improved,
+    patience_ran_out,
 )
 from ._tf import keras, tf
 
@@ -33,6 +34,7 @@ __all__ = [
     "FitResult",
     "TrainingDivergedError",
     "fused_fit",
+    "trace_count",
 ]
 
 _MAX_CHUNK = 1024  # epochs per graph call: bounds the per-call loss buffers
@@ -42,12 +44,6 @@ LOOPS = GraphCache(maxsize=16)
 _traces = collections.Counter()
 _traces_lock = threading.Lock()
 _RUNNING, _STOPPED, _DIVERGED = 0, 1, 2
-_DIVERGED_MESSAGE = (
-    "Training diverged at epoch {}/{}: the loss (now {:.4g}) or the weights "
-    "became NaN or infinite; the weights were reset to the end of the last "
-    "finite epoch. " + DIVERGENCE_ADVICE
-)
-
 
 # Everything baked into one traced training graph (and the loop cache key).
 # ``shapes`` are the data arrays' shapes, with None leading dimensions (any
@@ -187,7 +183,7 @@ class _FusedLoop:
             if es is None:
                 return tf.constant(_RUNNING)
             cur = val_loss if es.monitor == "val_loss" else loss
-            better = ~self.es_has | (cur + abs(es.min_delta) < self.es_best)
+            better = ~self.es_has | improved(es, cur, self.es_best)
             self.es_has.assign(True)
             self.es_best.assign(tf.where(better, cur, self.es_best))
             self.es_epoch.assign(tf.where(better, epoch, self.es_epoch))
@@ -199,7 +195,7 @@ class _FusedLoop:
                     return tf.constant(True)
 
                 tf.cond(better, save, lambda: tf.constant(False))
-            stop = ~better & (wait >= es.patience) & (epoch > 0)
+            stop = ~better & patience_ran_out(es, wait, epoch)
             return tf.where(stop, _STOPPED, _RUNNING)
 
         def body(i, status, losses, val_losses):
@@ -226,36 +222,6 @@ class _FusedLoop:
         return n_run, status, losses.stack(), val_losses.stack()
 
 
-def _arrays(x, y, w=None):
-    x, y = np.asarray(x, "float32"), np.asarray(y, "float32")
-    if len(x) != len(y) or (w is not None and len(w) != len(y)):
-        raise ValueError("x, y and sample weights must have the same length.")
-    if w is not None:  # broadcast (n,) weights over output steps and features
-        w = np.asarray(w, "float32").reshape((len(y),) + (1,) * max(y.ndim - 2, 0))
-    return [x, y, w]
-
-
-def _split(x, y, sample_weight, validation_split, validation_data):
-    """Return the training and validation (or None) ``[x, y, w]`` arrays."""
-    train, val = _arrays(x, y, sample_weight), None
-    if validation_data is not None:
-        if len(validation_data) not in (2, 3):
-            raise ValueError("validation_data must be (x, y) or (x, y, w).")
-        val = _arrays(*validation_data)
-    elif validation_split:
-        split_at = int(len(train[0]) * (1.0 - validation_split))
-        if not 0 < split_at < len(train[0]):
-            raise ValueError(
-                f"validation_split={validation_split} leaves no training or no "
-                f"validation samples out of {len(train[0])}."
-            )
-        val = [None if a is None else a[split_at:] for a in train]
-        train = [None if a is None else a[:split_at] for a in train]
-    if len(train[0]) == 0:
-        raise ValueError("Cannot fit on an empty data set.")
-    return train, val
-
-
 def _get_loop(model, spec):
     """Return the cached loop for ``spec``, traced at most once per model."""
     # A namespace (unlike a dict) is not tracked or saved by Keras.
@@ -269,12 +235,6 @@ def _get_loop(model, spec):
         cache.loops.pop(next(iter(cache.loops)))  # least recently used
     cache.loops[spec] = loop
     return loop
-
-
-def _argmin(values):
-    values = np.asarray(values, dtype=float)
-    finite = np.isfinite(values)
-    return int(np.argmin(np.where(finite, values, np.inf))) if finite.any() else None
 
 
 def _run_chunks(loop, data, seed, initial_epoch, n_epochs, chunk, history, verbose):
@@ -381,19 +341,16 @@ def fused_fit(
     if getattr(model, "optimizer", None) is None or not model.compiled:
         raise ValueError("fused_fit needs a compiled model; call model.compile().")
     es = as_early_stopping(early_stopping)
-    train, val = _split(x, y, sample_weight, validation_split, validation_data)
-    if es is not None and es.monitor == "val_loss" and val is None:
-        raise ValueError(
-            "Early stopping monitors 'val_loss' but there is no validation data; "
-            "set validation_split or validation_data, or monitor 'loss'."
-        )
+    train, val = split_arrays(
+        x, y, sample_weight, validation_split, validation_data, es
+    )
     keys = ["loss", "val_loss"] if val is not None else ["loss"]
     history = {} if history is None else history
     for key in keys:
         history.setdefault(key, [])  # appended in place
     n_epochs = max(int(epochs) - int(initial_epoch), 0)
     if n_epochs == 0:
-        return FitResult(history, 0, None, None)
+        return FitResult(history, 0, None, None, keys[-1])
     if chunk_epochs is None:
         chunk_epochs = math.ceil(n_epochs / 50) if verbose else n_epochs
     chunk = max(1, min(int(chunk_epochs), _MAX_CHUNK))
@@ -439,14 +396,15 @@ def _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose):
         loop, data, seed, initial_epoch, n_epochs, chunk, lists, verbose
     )
     last = initial_epoch + done - 1
-    best = _argmin(lists[keys[-1]][n_old:])
-    best = None if best is None else initial_epoch + best
+    best = best_epoch(lists[keys[-1]][n_old:], initial_epoch)
     if loop.spec.es is not None and bool(loop.es_has):
         best = int(loop.es_epoch)
-    result = FitResult(history, done, last if status == _STOPPED else None, best)
+    stopped = last if status == _STOPPED else None
+    monitor = keys[-1] if loop.spec.es is None else loop.spec.es.monitor
+    result = FitResult(history, done, stopped, best, monitor)
     if status == _DIVERGED:
         _assign_all(loop.state, loop.good)
-        message = _DIVERGED_MESSAGE.format(last + 1, epochs, lists["loss"][-1])
+        message = non_finite_message(last, epochs, lists["loss"][-1])
         raise TrainingDivergedError(message, epoch=last, result=result)
     model.optimizer.finalize_variable_values(model.trainable_weights)  # EMA
     if loop.best and bool(loop.es_has):

@@ -11,14 +11,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
-from ._compile import build_compiled_model
+from ._compile import build_compiled_model, warm_start_model
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
 from ._scaling import fit_stats, owned, scale, standardizes, unscale
 from ._scikeras import BaseWrapper
-from ._stopping import check_loss_did_not_explode
 from ._tf import keras
-from ._training import deterministic_ops, train, transaction
+from ._training import train, transaction
 
 __all__ = ["LSTMSeqRegressor"]
 
@@ -112,7 +111,10 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         optimizer state instead of building a new model.
     random_state : int, RandomState instance or None, default=None
         Seeds every initializer, dropout mask and the shuffling. An int gives
-        the same predictions on every fit.
+        the same predictions on every fit, in any process and thread. No
+        global seed is set. On GPUs, bit-identical fits also need
+        ``tf.config.experimental.enable_op_determinism()``, which sklstm
+        leaves to the user because it is process-wide.
     verbose : int, default=0
         0 prints nothing; 1 shows training progress.
     **kwargs : dict
@@ -125,6 +127,20 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         The fitted Keras model.
     history_ : dict of list
         Per-epoch ``loss`` (and ``val_loss`` with a validation split).
+    n_iter_ : int
+        Epochs run: the length of ``history_`` (with ``partial_fit``, all
+        epochs so far).
+    best_epoch_ : int or None
+        0-based index in ``history_`` of the best epoch of the last fit: the
+        lowest monitored loss (``val_loss`` with a validation split, else
+        ``loss``) as early stopping judges it, ``min_delta`` included. With
+        ``restore_best_weights`` (and early stopping or a validation split)
+        the model holds this epoch's weights. None if no loss was finite.
+    best_loss_ : float or None
+        The monitored loss at ``best_epoch_``.
+    stopped_epoch_ : int or None
+        0-based index of the epoch at which early stopping ended the last
+        fit; None if it ran all its epochs.
     n_features_in_ : int
         ``X.shape[1]`` as seen in fit: the number of timesteps.
     feature_names_in_ : ndarray of str
@@ -331,22 +347,24 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             rng = check_random_state(self.random_state)
             build_seed, shuffle_seed = (int(s) for s in rng.randint(2**31 - 1, size=2))
             if reuse:
-                model, initial_epoch = self.model_, len(self.history_.get("loss", []))
-                initial_epoch = initial_epoch if partial else 0
+                model = warm_start_model(self, self.model_, X.shape[1:])
+                initial_epoch = len(self.history_["loss"]) if partial else 0
             else:
                 model = build_compiled_model(
                     self, X.shape[1:], y3.shape[1:], build_seed
                 )
                 initial_epoch = 0
-            with deterministic_ops(self.random_state is not None):
-                history = train(
-                    self, model, X, y3, w, epochs, shuffle_seed, initial_epoch
-                )
-            check_loss_did_not_explode(history["loss"])
+            result = train(self, model, X, y3, w, epochs, shuffle_seed, initial_epoch)
+            history = result.history
             if partial and reuse:
                 history = {k: self.history_.get(k, []) + v for k, v in history.items()}
             self.model_ = model
             self.history_ = history
+            self.n_iter_ = len(history["loss"])
+            best = result.best_epoch
+            self.best_epoch_ = best
+            self.best_loss_ = None if best is None else history[result.monitor][best]
+            self.stopped_epoch_ = result.stopped_epoch
             self.input_shape_ = tuple(X.shape[1:])
             self.output_shape_ = tuple(y3.shape[1:])
             self.target_shape_ = tuple(target_shape)
