@@ -24,6 +24,7 @@ __all__ = [
     "check_keras_names",
     "compile_kwargs",
     "graph_key",
+    "network_params",
     "routed_params",
     "structure_key",
     "warm_start_model",
@@ -148,10 +149,6 @@ def _build_compiled_model(est, input_shape, output_shape, seed):
     )
     model.compile(**compile_kwargs(est))
     model.optimizer.build(model.trainable_variables)
-    # A namespace (unlike a tuple) is neither tracked nor saved by Keras.
-    model._sklstm_structure = types.SimpleNamespace(
-        key=(tuple(sorted(meta.items())), *_builder_params(est))
-    )
     return model
 
 
@@ -170,15 +167,35 @@ def _builder_params(est):
     return tuple((name, getattr(est, name)) for name in _BUILDER_PARAMS)
 
 
-def structure_key(model):
-    """What determines ``model``'s layers and shapes, or None if unknown.
+def network_params(est):
+    """The parameters that shape ``est``'s network, as a dict."""
+    return {name: getattr(est, name) for name in _BUILDER_PARAMS}
 
-    Known for models from :func:`build_compiled_model`: the builder's
-    parameters and the input and output shapes (not the seeds, which only
-    change initial values).
+
+def _without_seeds(config):
+    if isinstance(config, dict):
+        return {k: _without_seeds(v) for k, v in config.items() if k != "seed"}
+    if isinstance(config, list | tuple):
+        return [_without_seeds(v) for v in config]
+    return config
+
+
+def structure_key(model):
+    """What determines ``model``'s layers and shapes: its configuration.
+
+    Seeds, which only change initial values, are left out. Models built by
+    :func:`build_compiled_model` from the same parameters and shapes have
+    the same layer names (see :func:`with_fresh_names`) and so the same key,
+    also after pickling or saving. Computed once per model.
     """
     structure = getattr(model, "_sklstm_structure", None)
-    return None if structure is None else structure.key
+    if structure is None:
+        config = json.dumps(
+            _without_seeds(model.get_config()), sort_keys=True, default=repr
+        )
+        # A namespace (unlike a string) is neither tracked nor saved by Keras.
+        structure = model._sklstm_structure = types.SimpleNamespace(key=config)
+    return structure.key
 
 
 def _config(obj):
@@ -195,32 +212,32 @@ def _config(obj):
 def graph_key(model):
     """Key of ``model``'s training graph: structure, optimizer and loss.
 
-    Two compiled models with one key train with the same graph; None when
-    the structure is unknown. A float learning rate is left out: it is an
-    optimizer variable, carried with the optimizer's state.
+    Two compiled models with one key train with the same graph. A float
+    learning rate is left out: it is an optimizer variable, carried with the
+    optimizer's state.
     """
-    structure = structure_key(model)
-    if structure is None:
-        return None
-    return structure, _config(model.optimizer), _config(model.loss)
+    return structure_key(model), _config(model.optimizer), _config(model.loss)
 
 
-def _structure_changes(est, model, input_shape):
-    """Names of the parameters and shapes that differ from ``model``'s."""
-    old = dict(structure_key(model)[1:])
-    new = dict(_builder_params(est))
-    changes = [
-        f"{name} (was {old[name]!r}, now {new[name]!r})"
-        for name in _BUILDER_PARAMS
-        if old[name] != new[name]
-    ]
-    meta = dict(structure_key(model)[0])
-    if (meta["n_timesteps_in"], meta["n_features_in"]) != tuple(input_shape):
-        changes.append("the shape of X")
-    return changes
+def _structure_changes(est, model, fitted_params, input_shape):
+    """What differs between ``model`` and the network ``est`` describes."""
+    if fitted_params is not None:
+        new = network_params(est)
+        return [
+            f"{name} (was {fitted_params[name]!r}, now {new[name]!r})"
+            for name in _BUILDER_PARAMS
+            if fitted_params[name] != new[name]
+        ]
+    # Unknown fitted parameters (an estimator saved by an older version):
+    # compare the networks themselves.
+    output_shape = model.outputs[0].shape[1:]
+    rebuilt = build_compiled_model(est, input_shape, output_shape, seed=0)
+    if structure_key(rebuilt) == structure_key(model):
+        return []
+    return [f"one of {', '.join(_BUILDER_PARAMS)}"]
 
 
-def warm_start_model(est, model, input_shape):
+def warm_start_model(est, model, fitted_params, input_shape):
     """The model a warm-start fit of ``est`` continues: ``model`` or a copy.
 
     Parameters that shape the network cannot change in a warm start (a
@@ -232,9 +249,7 @@ def warm_start_model(est, model, input_shape):
     state only if the optimizer is unchanged. ``model`` itself is never
     recompiled, so an interrupted fit leaves it as it was.
     """
-    if structure_key(model) is None:
-        return model  # not built by sklstm: continue as it is
-    changes = _structure_changes(est, model, input_shape)
+    changes = _structure_changes(est, model, fitted_params, input_shape)
     if changes:
         raise ValueError(
             f"warm_start=True continues the fitted network, but "
@@ -265,5 +280,4 @@ def _recompiled_copy(model, optimizer, loss, keep_state):
             target.assign(source.value)
         if isinstance(lr, float):
             optimizer.learning_rate = lr
-    copy._sklstm_structure = model._sklstm_structure
     return copy

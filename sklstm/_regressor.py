@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
-from ._compile import build_compiled_model, warm_start_model
+from ._compile import build_compiled_model, network_params, warm_start_model
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
 from ._scaling import fit_stats, owned, scale, standardizes, unscale
@@ -347,7 +347,8 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             rng = check_random_state(self.random_state)
             build_seed, shuffle_seed = (int(s) for s in rng.randint(2**31 - 1, size=2))
             if reuse:
-                model = warm_start_model(self, self.model_, X.shape[1:])
+                fitted = getattr(self, "_network_params", None)
+                model = warm_start_model(self, self.model_, fitted, X.shape[1:])
                 initial_epoch = len(self.history_["loss"]) if partial else 0
             else:
                 model = build_compiled_model(
@@ -359,6 +360,7 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
             if partial and reuse:
                 history = {k: self.history_.get(k, []) + v for k, v in history.items()}
             self.model_ = model
+            self._network_params = network_params(self)  # for warm starts
             self.history_ = history
             self.n_iter_ = len(history["loss"])
             best = result.best_epoch
