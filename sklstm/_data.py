@@ -1,16 +1,51 @@
-"""What both training engines train on: float32 arrays, split for validation."""
+"""What both training engines train on: float32 arrays, split for validation.
+
+The fused engine hands the arrays to TensorFlow without copying them
+(:func:`as_tensor`), so training holds no second copy of X: at most one
+float32 array, the caller's own when it is float32, C-contiguous, writeable
+and 64-byte aligned, else one aligned float32 copy.
+"""
 
 import numpy as np
 
-__all__ = ["split_arrays"]
+from ._tf import tf
+
+__all__ = ["as_tensor", "split_arrays"]
+
+_ALIGN = 64  # bytes: TensorFlow's CPU kernels use memory in place only so aligned
+
+
+def _aligned(a):
+    """``a`` as float32 that TensorFlow can share: copied only if it must be."""
+    a = np.asarray(a)
+    if (
+        a.dtype == np.float32
+        and a.flags.c_contiguous
+        and a.flags.writeable  # DLPack cannot export read-only arrays
+        and a.ctypes.data % _ALIGN == 0
+    ):
+        return a
+    buf = np.empty(a.size * 4 + _ALIGN, np.uint8)
+    start = -buf.ctypes.data % _ALIGN
+    out = buf[start : start + a.size * 4].view(np.float32).reshape(a.shape)
+    out[...] = a
+    return out
+
+
+def as_tensor(a):
+    """A float32 TensorFlow tensor sharing ``a``'s memory (via DLPack)."""
+    a = _aligned(a)
+    if a.size == 0:
+        return tf.constant(a)
+    return tf.experimental.dlpack.from_dlpack(a.__dlpack__())
 
 
 def _arrays(x, y, w=None):
-    x, y = np.asarray(x, "float32"), np.asarray(y, "float32")
+    x, y = _aligned(x), _aligned(y)
     if len(x) != len(y) or (w is not None and len(w) != len(y)):
         raise ValueError("x, y and sample weights must have the same length.")
     if w is not None:  # broadcast (n,) weights over output steps and features
-        w = np.asarray(w, "float32").reshape((len(y),) + (1,) * max(y.ndim - 2, 0))
+        w = _aligned(np.reshape(w, (len(y),) + (1,) * max(y.ndim - 2, 0)))
     return [x, y, w]
 
 

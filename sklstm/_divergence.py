@@ -5,11 +5,13 @@ Two rules, applied to every fit whatever the engine:
 - a loss or a weight that becomes NaN or infinite ends the training at once
   (checked in-graph by the fused engine, by ``TerminateOnNaN`` in Keras's
   loop); the weights are those of the last finite epoch;
-- a loss that *explodes* while staying finite: the last training loss is
-  more than :data:`EXPLOSION_FACTOR` times the best one (relu layers on large
-  unscaled inputs do this). Tiny losses are judged against
-  :data:`LOSS_FLOOR` instead, so a converged model whose loss wobbles from
-  1e-11 to 2e-10 has not diverged.
+- a loss that *explodes* while staying finite (relu layers on large
+  unscaled inputs do this): the last training loss is more than
+  :data:`EXPLOSION_FACTOR` times the first one, or more than
+  :data:`BLOWUP_FACTOR` times the best one (minibatch noise alone moves the
+  loss of small batches tens of times above its best, never a thousand).
+  Losses below :data:`LOSS_FLOOR` count as the floor, so a converged model
+  whose loss wobbles from 1e-11 to 2e-10 has not diverged.
 """
 
 import types
@@ -18,6 +20,7 @@ import numpy as np
 
 __all__ = [
     "DIVERGENCE_ADVICE",
+    "BLOWUP_FACTOR",
     "EXPLOSION_FACTOR",
     "LOSS_FLOOR",
     "TrainingDivergedError",
@@ -32,10 +35,12 @@ DIVERGENCE_ADVICE = (
     "TransformedTargetRegressor), lower the learning rate, or use "
     'activation="tanh".'
 )
-#: A last training loss this many times the best one counts as diverged...
+#: A last training loss this many times the first one has diverged...
 EXPLOSION_FACTOR = 10.0
-#: ... where the best one is taken as at least this.
-LOSS_FLOOR = 1e-4
+#: ... and so has one this many times the best one...
+BLOWUP_FACTOR = 1000.0
+#: ... where smaller first and best losses count as this absolute floor.
+LOSS_FLOOR = 1e-6
 
 
 class TrainingDivergedError(RuntimeError):
@@ -87,13 +92,15 @@ def check_loss_did_not_explode(losses):
     """Raise :class:`TrainingDivergedError` if the training loss exploded.
 
     Exploded: the last loss is more than :data:`EXPLOSION_FACTOR` times the
-    best (lowest) one, or than :data:`LOSS_FLOOR` if the best is lower.
+    first or :data:`BLOWUP_FACTOR` times the best (lowest) one, each taken
+    as at least :data:`LOSS_FLOOR`.
     """
     losses = np.asarray(losses, dtype=float)
     if len(losses) < 2:
         return
-    best = max(float(np.min(losses)), LOSS_FLOOR)
-    if not losses[-1] > EXPLOSION_FACTOR * best:
+    first, best = (max(float(v), LOSS_FLOOR) for v in (losses[0], np.min(losses)))
+    last = losses[-1]
+    if not (last > EXPLOSION_FACTOR * first or last > BLOWUP_FACTOR * best):
         return
     raise TrainingDivergedError(
         f"Training diverged: the training loss grew from {np.min(losses):.4g} "

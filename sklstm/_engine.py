@@ -7,6 +7,11 @@ and runs whole chunks of epochs (shuffling, minibatch steps, validation loss,
 early stopping and divergence checks) inside a single :func:`tf.function`,
 with the model's compiled loss (:meth:`keras.Model.compute_loss`, which adds
 regularization losses) and the optimizer's own update rule.
+
+With a ``cache_key`` the loop is traced once per configuration and process,
+on a template model from :data:`LOOPS` (see :mod:`sklstm._graph_cache`),
+for any number of samples; the data are shared with NumPy, not copied
+(:func:`sklstm._data.as_tensor`).
 """
 
 import collections
@@ -16,7 +21,7 @@ import threading
 import types
 import weakref
 
-from ._data import split_arrays
+from ._data import as_tensor, split_arrays
 from ._divergence import TrainingDivergedError, non_finite_message
 from ._graph_cache import GraphCache, clone_compiled, copy_values
 from ._stopping import (
@@ -367,7 +372,7 @@ def fused_fit(
         jit_compile=bool(jit_compile),
         es=es,
     )
-    data = [tf.constant(a) for a in arrays]
+    data = [as_tensor(a) for a in arrays]  # no copies
     if cache_key is None:
         loop = _get_loop(model, spec)
         return _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose)
