@@ -41,6 +41,8 @@ _FORMAT = "sklstm.LSTMSeqRegressor"
 _ROUTED = ("optimizer__", "loss__")
 _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
 _SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
+# Training facts: int or None (an int or float for best_loss_).
+_TRAINING = ("n_iter_", "best_epoch_", "best_loss_", "stopped_epoch_")
 _BOMB_FLOOR, _BOMB_RATIO = 1 << 26, 100  # a member may not expand beyond these
 # The Keras objects sklstm builds, by module (None: any class of the module).
 _KERAS_ALLOWED = {
@@ -131,6 +133,11 @@ def save(estimator, path):
     for name in _SCALING:
         value = getattr(estimator, name, None)
         fitted[name] = None if value is None else [float(v) for v in value]
+    for name in _TRAINING:
+        if hasattr(estimator, name):
+            value = getattr(estimator, name)
+            cast = float if name == "best_loss_" else int
+            fitted[name] = None if value is None else cast(value)
     state = {
         "format": _FORMAT,
         "sklstm_version": __version__,
@@ -338,7 +345,18 @@ def _check_fitted(fitted, where):
     names = fitted.get("feature_names_in_", [""] * n_in if ints([n_in], (1,)) else 0)
     if not (
         set(fitted)
-        <= {*_SHAPES, *_SCALING, "history_", "n_features_in_", "feature_names_in_"}
+        <= {
+            *_SHAPES,
+            *_SCALING,
+            *_TRAINING,
+            "history_",
+            "n_features_in_",
+            "feature_names_in_",
+        }
+        and all(
+            fitted.get(name) is None or type(fitted[name]) in (int, float)
+            for name in _TRAINING
+        )
         and isinstance(history, dict)
         and all(
             isinstance(v, list) and {type(x) for x in v} <= {int, float}
@@ -356,6 +374,7 @@ def _check_fitted(fitted, where):
         raise UnsafeModelError(f"{where}: fitted attributes malformed or inconsistent.")
     out = {name: tuple(shape) for name, shape in zip(_SHAPES, shapes)}
     out.update(_check_scaling(fitted, shapes[0][1], shapes[1][1], where))
+    out.update({name: fitted[name] for name in _TRAINING if name in fitted})
     out["history_"] = {k: [float(v) for v in vs] for k, vs in history.items()}
     out["n_features_in_"] = n_in
     if "feature_names_in_" in fitted:
