@@ -1,4 +1,4 @@
-"""Running a fit: engine choice, determinism, all-or-nothing updates, predict.
+"""Running a fit: engine choice, the training contract, all-or-nothing updates.
 
 The functions take the estimator as their first argument and read its
 parameters; they hold no state of their own.
