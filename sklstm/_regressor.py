@@ -108,7 +108,10 @@ class LSTMSeqRegressor(RegressorMixin, BaseWrapper):
         Keras callbacks, passed to ``model.fit`` (implies the "keras" engine).
     warm_start : bool, default=False
         When True, a second ``fit`` continues from the fitted weights and
-        optimizer state instead of building a new model.
+        optimizer state instead of building a new model, with the current
+        ``learning_rate``, ``optimizer`` and ``loss`` (the optimizer state is
+        kept unless the optimizer changed). Changing a parameter that shapes
+        the network raises a ValueError.
     random_state : int, RandomState instance or None, default=None
         Seeds every initializer, dropout mask and the shuffling. An int gives
         the same predictions on every fit, in any process and thread. No
