@@ -95,3 +95,16 @@ def test_graph_cache_pools_entries_and_drops_the_least_recently_used(maxsize):
     assert "c2" not in made
     cache.clear()
     assert len(cache) == 0
+
+
+def test_keras_engine_fits_of_one_configuration_share_one_template():
+    from sklstm._keras_loop import TEMPLATES
+
+    TEMPLATES.clear()
+    params = dict(architecture="simple", units=7, epochs=2, engine="keras")
+    for seed in range(3):
+        est = LSTMSeqRegressor(**params, random_state=seed).fit(X, Y)
+    assert len(TEMPLATES) == 1
+    np.testing.assert_array_equal(
+        est.predict(X), LSTMSeqRegressor(**params, random_state=2).fit(X, Y).predict(X)
+    )
