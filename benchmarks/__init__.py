@@ -9,6 +9,7 @@ the same thing, in the same run on the same machine, and states its target:
 - ``large``: 200,000 windows, time and peak memory, each side in a subprocess;
 - ``predict``: latency of ``predict`` for 1 and 1,000 samples;
 - ``grid``: ``GridSearchCV`` over the five architectures, SciKeras vs sklstm;
+- ``soak``: memory growth over 200 fits in one process, both engines;
 - ``distributed``: grid-search throughput with 1 vs 2 worker processes (Dask
   and joblib's loky).
 
@@ -16,4 +17,12 @@ the same thing, in the same run on the same machine, and states its target:
 """
 
 #: The benchmarks, in the order they run: name of their module in this package.
-BENCHMARKS = ("reference", "realdata", "large", "predict", "grid", "distributed")
+BENCHMARKS = (
+    "reference",
+    "realdata",
+    "large",
+    "predict",
+    "grid",
+    "soak",
+    "distributed",
+)

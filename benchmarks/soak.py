@@ -1,16 +1,19 @@
-"""Soak test: many consecutive small fits in one process must not leak memory.
+"""soak: many consecutive small fits in one process must not leak memory.
 
 GridSearchCV fits hundreds of models in one process. This script fits
 ``--fits`` small models (200 by default; cycling through the five
 architectures, as a grid search would) and reports the resident set size
 (RSS) before and after, and along the way. Target: under 100 MB growth after
-200 fits.
+200 fits, with either engine. In ``python -m benchmarks`` each engine runs
+in a fresh subprocess.
 
-Run: ``python -m benchmarks.soak [--fits N]``.
+Run: ``python -m benchmarks.soak [--fits N] [--engine keras]``.
 """
 
 import argparse
 import gc
+import re
+import subprocess
 import sys
 
 import numpy as np
@@ -19,6 +22,9 @@ import sklstm  # noqa: F401  (quiet TensorFlow import first)
 from sklstm import LSTMSeqRegressor
 from sklstm._builders import ARCHITECTURES
 
+from ._common import verdict
+
+TITLE = "soak: RSS growth over many fits in one process"
 TARGET_MB = 100.0
 
 
@@ -31,14 +37,16 @@ def rss_mb():
     raise RuntimeError("VmRSS not found in /proc/self/status")
 
 
-def soak(n_fits, report_every=25):
+def soak(n_fits, report_every=25, engine="fused"):
     """Fit ``n_fits`` small models; return the RSS (MB) after warm-up and after."""
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(24, 4, 2)), rng.normal(size=(24, 3))
 
     def fit(i):
         arch = ARCHITECTURES[i % len(ARCHITECTURES)]
-        est = LSTMSeqRegressor(architecture=arch, units=8, epochs=3, random_state=i)
+        est = LSTMSeqRegressor(
+            architecture=arch, units=8, epochs=3, random_state=i, engine=engine
+        )
         est.fit(X, y).predict(X)
 
     for i in range(len(ARCHITECTURES)):  # warm-up: TF's one-off allocations
@@ -58,8 +66,9 @@ def soak(n_fits, report_every=25):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fits", type=int, default=200)
+    parser.add_argument("--engine", choices=("fused", "keras"), default="fused")
     args = parser.parse_args(argv)
-    before, after = soak(args.fits)
+    before, after = soak(args.fits, engine=args.engine)
     growth = after - before
     met = "MET" if growth < TARGET_MB else "NOT MET"
     print(
@@ -67,6 +76,34 @@ def main(argv=None):
         f"{growth:.0f} MB (target < {TARGET_MB:.0f} MB: {met})"
     )
     return 0
+
+
+def run(report, quick=False):
+    """Both engines, each in a fresh process: RSS growth over the fits."""
+    n_fits = 10 if quick else 200
+    report.heading(TITLE)
+    report.text(
+        f"{n_fits} fits (after 5 warm-up fits) cycling the five architectures, "
+        "8 units, 3 epochs, X (24, 4, 2), fit + predict; each engine in its own "
+        "process."
+    )
+    rows, growths = [], {}
+    for engine in ("fused", "keras"):
+        cmd = [sys.executable, "-m", "benchmarks.soak", "--fits", str(n_fits)]
+        done = subprocess.run(
+            [*cmd, "--engine", engine], capture_output=True, text=True, check=True
+        )
+        match = re.search(r"RSS (\d+) MB -> (\d+) MB, growth (-?\d+) MB", done.stdout)
+        before, after, growth = (int(g) for g in match.groups())
+        growths[engine] = growth
+        rows.append([engine, f"{before}", f"{after}", f"{growth}"])
+    report.table(["engine", "RSS before MB", "RSS after MB", "growth MB"], rows)
+    met = all(g < TARGET_MB for g in growths.values())
+    report.text(
+        f"RSS growth over {n_fits} fits: fused {growths['fused']} MB, keras "
+        f"{growths['keras']} MB -- target < {TARGET_MB:.0f} MB: "
+        f"{verdict(met, quick)}"
+    )
 
 
 if __name__ == "__main__":

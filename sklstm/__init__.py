@@ -34,7 +34,7 @@ _LAZY = {
     "ForecastDisplay": "._forecast_display",
     "HistoryDisplay": "._display",
     "LSTMSeqRegressor": "._regressor",
-    "TrainingDivergedError": "._stopping",
+    "TrainingDivergedError": "._divergence",
     "datasets": ".datasets",
 }
 

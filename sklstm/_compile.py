@@ -5,6 +5,9 @@ own helpers, so SciKeras-style routing keeps working.
 """
 
 import inspect
+import json
+import threading
+import types
 
 from ._builders import build_model
 from ._scikeras import (
@@ -16,7 +19,17 @@ from ._scikeras import (
 )
 from ._tf import keras
 
-__all__ = ["build_compiled_model", "compile_kwargs", "routed_params"]
+__all__ = [
+    "build_compiled_model",
+    "check_keras_names",
+    "compile_kwargs",
+    "graph_key",
+    "network_params",
+    "routed_params",
+    "structure_key",
+    "warm_start_model",
+    "with_fresh_names",
+]
 
 _ROUTED = ("optimizer", "loss")
 
@@ -62,34 +75,209 @@ def compile_kwargs(est):
     return {"optimizer": optimizer, "loss": loss}
 
 
+_NAMES = (
+    ("activation", "tanh", keras.activations.get),
+    ("optimizer", "adam", keras.optimizers.get),
+    ("loss", "mse", keras.losses.get),
+)
+
+
+def check_keras_names(est):
+    """Raise a ValueError naming the parameter whose Keras name is unknown."""
+    for param, example, get in _NAMES:
+        value = getattr(est, param)
+        if not isinstance(value, str):
+            continue
+        try:
+            get(value)
+        except ValueError:
+            raise ValueError(
+                f"{param}={value!r} is not a name Keras knows; use a Keras "
+                f"name such as {example!r}, or pass a Keras object."
+            ) from None
+
+
+def with_fresh_names(fn, *args):
+    """Return ``fn(*args)``, run where Keras's name counters start afresh.
+
+    Keras numbers automatic layer and optimizer names per thread (``lstm``,
+    ``lstm_1``, ...), and TensorFlow keeps about 35 kB per distinct variable
+    name for the life of the process. Building every model in a new thread
+    gives every model the same names, so many fits leak nothing. The caller's
+    dtype policy is carried over.
+    """
+    policy, out = keras.config.dtype_policy(), {}
+
+    def target():
+        try:
+            keras.config.set_dtype_policy(policy)
+            out["value"] = fn(*args)
+        except BaseException as exc:  # re-raised in the calling thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=target, name="sklstm-build")
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
 def build_compiled_model(est, input_shape, output_shape, seed):
     """Build the model ``est``'s parameters describe and compile it."""
+    return with_fresh_names(_build_compiled_model, est, input_shape, output_shape, seed)
+
+
+def _build_compiled_model(est, input_shape, output_shape, seed):
+    check_keras_names(est)
     meta = dict(
         n_timesteps_in=input_shape[0],
         n_features_in=input_shape[1],
         n_steps_out=output_shape[0],
         n_features_out=output_shape[1],
     )
-    try:
-        model = build_model(
-            meta,
-            architecture=est.architecture,
-            n_layers=est.n_layers,
-            units=est.units,
-            cell=est.cell,
-            activation=est.activation,
-            dropout=est.dropout,
-            recurrent_dropout=est.recurrent_dropout,
-            seed=seed,
-        )
-        kwargs = compile_kwargs(est)
-    except ValueError as exc:
-        if "Could not interpret" not in str(exc):
-            raise
-        raise ValueError(
-            f"{exc}. Check activation={est.activation!r}, optimizer="
-            f"{est.optimizer!r} and loss={est.loss!r}: use Keras names such "
-            "as 'tanh', 'adam' and 'mse'."
-        ) from None
-    model.compile(**kwargs)
+    model = build_model(
+        meta,
+        architecture=est.architecture,
+        n_layers=est.n_layers,
+        units=est.units,
+        cell=est.cell,
+        activation=est.activation,
+        dropout=est.dropout,
+        recurrent_dropout=est.recurrent_dropout,
+        seed=seed,
+    )
+    model.compile(**compile_kwargs(est))
+    model.optimizer.build(model.trainable_variables)
     return model
+
+
+_BUILDER_PARAMS = (
+    "architecture",
+    "n_layers",
+    "units",
+    "cell",
+    "activation",
+    "dropout",
+    "recurrent_dropout",
+)
+
+
+def _builder_params(est):
+    return tuple((name, getattr(est, name)) for name in _BUILDER_PARAMS)
+
+
+def network_params(est):
+    """The parameters that shape ``est``'s network, as a dict."""
+    return {name: getattr(est, name) for name in _BUILDER_PARAMS}
+
+
+def _without_seeds(config):
+    if isinstance(config, dict):
+        return {k: _without_seeds(v) for k, v in config.items() if k != "seed"}
+    if isinstance(config, list | tuple):
+        return [_without_seeds(v) for v in config]
+    return config
+
+
+def structure_key(model):
+    """What determines ``model``'s layers and shapes: its configuration.
+
+    Seeds, which only change initial values, are left out. Models built by
+    :func:`build_compiled_model` from the same parameters and shapes have
+    the same layer names (see :func:`with_fresh_names`) and so the same key,
+    also after pickling or saving. Computed once per model.
+    """
+    structure = getattr(model, "_sklstm_structure", None)
+    if structure is None:
+        config = json.dumps(
+            _without_seeds(model.get_config()), sort_keys=True, default=repr
+        )
+        # A namespace (unlike a string) is neither tracked nor saved by Keras.
+        structure = model._sklstm_structure = types.SimpleNamespace(key=config)
+    return structure.key
+
+
+def _config(obj):
+    """A hashable, comparable stand-in for a Keras object's configuration."""
+    if isinstance(obj, str) or callable(obj) and not hasattr(obj, "get_config"):
+        return obj  # a name or a plain function (kept alive by the key)
+    config = dict(obj.get_config())
+    config.pop("name", None)
+    if isinstance(config.get("learning_rate"), float):
+        config.pop("learning_rate")  # a variable: copied in with the state
+    return type(obj), json.dumps(config, sort_keys=True, default=repr)
+
+
+def graph_key(model):
+    """Key of ``model``'s training graph: structure, optimizer and loss.
+
+    Two compiled models with one key train with the same graph. A float
+    learning rate is left out: it is an optimizer variable, carried with the
+    optimizer's state.
+    """
+    return structure_key(model), _config(model.optimizer), _config(model.loss)
+
+
+def _structure_changes(est, model, fitted_params, input_shape):
+    """What differs between ``model`` and the network ``est`` describes."""
+    if fitted_params is not None:
+        new = network_params(est)
+        return [
+            f"{name} (was {fitted_params[name]!r}, now {new[name]!r})"
+            for name in _BUILDER_PARAMS
+            if fitted_params[name] != new[name]
+        ]
+    # Unknown fitted parameters (an estimator saved by an older version):
+    # compare the networks themselves.
+    output_shape = model.outputs[0].shape[1:]
+    rebuilt = build_compiled_model(est, input_shape, output_shape, seed=0)
+    if structure_key(rebuilt) == structure_key(model):
+        return []
+    return [f"one of {', '.join(_BUILDER_PARAMS)}"]
+
+
+def warm_start_model(est, model, fitted_params, input_shape):
+    """The model a warm-start fit of ``est`` continues: ``model`` or a copy.
+
+    Parameters that shape the network cannot change in a warm start (a
+    ValueError names them). The optimizer, its learning rate and the loss
+    can: as scikit-learn's ``MLPRegressor`` does, the fit continues with
+    the new ones. A changed learning rate is set on the optimizer in place,
+    keeping its state; a changed loss, optimizer or optimizer setting gives
+    a copy of the model compiled with them, which keeps the optimizer's
+    state only if the optimizer is unchanged. ``model`` itself is never
+    recompiled, so an interrupted fit leaves it as it was.
+    """
+    changes = _structure_changes(est, model, fitted_params, input_shape)
+    if changes:
+        raise ValueError(
+            f"warm_start=True continues the fitted network, but "
+            f"{', '.join(changes)} changed since it was fitted; set "
+            "warm_start=False to fit a new model, or restore the parameter."
+        )
+    kwargs = with_fresh_names(compile_kwargs, est)
+    optimizer, loss = kwargs["optimizer"], kwargs["loss"]
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        optimizer = with_fresh_names(keras.optimizers.get, optimizer)
+    same_optimizer = _config(optimizer) == _config(model.optimizer)
+    if same_optimizer and _config(loss) == _config(model.loss):
+        lr = optimizer.get_config().get("learning_rate")
+        if isinstance(lr, float) and lr != float(model.optimizer.learning_rate):
+            model.optimizer.learning_rate = lr
+        return model
+    return with_fresh_names(_recompiled_copy, model, optimizer, loss, same_optimizer)
+
+
+def _recompiled_copy(model, optimizer, loss, keep_state):
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    copy.compile(optimizer=optimizer, loss=loss)
+    optimizer.build(copy.trainable_variables)
+    if keep_state:  # the same optimizer: its state, with the new learning rate
+        lr = optimizer.get_config().get("learning_rate")
+        for target, source in zip(optimizer.variables, model.optimizer.variables):
+            target.assign(source.value)
+        if isinstance(lr, float):
+            optimizer.learning_rate = lr
+    return copy

@@ -158,10 +158,11 @@ class HistoryDisplay:
     def from_estimator(cls, estimator, *, ax=None, log_scale="auto"):
         """Plot the training history of a fitted estimator.
 
-        Reads ``estimator.history_``. The best epoch is taken from a
-        ``best_epoch_`` attribute (0-based, as Keras counts) when the
-        estimator has one; otherwise, with ``early_stopping=True``, it is the
-        epoch of the lowest ``val_loss`` (or ``loss`` without validation).
+        Reads the fitted attributes ``history_``, ``best_epoch_`` and
+        ``stopped_epoch_`` (0-based, as Keras counts; shown 1-based) and
+        marks the best epoch, the one whose weights early stopping or the
+        best-only checkpoint restores. Nothing is re-derived from the curves:
+        an estimator without ``best_epoch_`` gets no mark.
 
         Parameters
         ----------
@@ -185,9 +186,6 @@ class HistoryDisplay:
             None if (v := getattr(est, a, None)) is None else int(v) + 1
             for a in ("best_epoch_", "stopped_epoch_")
         )
-        if best is None and getattr(est, "early_stopping", False):
-            curves = _check_history(est.history_)
-            best = int(np.argmin(curves.get("val_loss", curves["loss"]))) + 1
         name = type(est).__name__
         display = cls(est.history_, stopped_epoch=stopped, best_epoch=best)
         display.estimator_name = name

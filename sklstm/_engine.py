@@ -7,22 +7,30 @@ and runs whole chunks of epochs (shuffling, minibatch steps, validation loss,
 early stopping and divergence checks) inside a single :func:`tf.function`,
 with the model's compiled loss (:meth:`keras.Model.compute_loss`, which adds
 regularization losses) and the optimizer's own update rule.
+
+With a ``cache_key`` the loop is traced once per configuration and process,
+on a template model from :data:`LOOPS` (see :mod:`sklstm._graph_cache`),
+for any number of samples; the data are shared with NumPy, not copied
+(:func:`sklstm._data.as_tensor`).
 """
 
 import collections
 import functools
 import math
+import threading
 import types
 import weakref
 
-import numpy as np
-
+from ._data import as_tensor, split_arrays
+from ._divergence import TrainingDivergedError, non_finite_message
+from ._graph_cache import GraphCache, clone_compiled, copy_values
 from ._stopping import (
-    DIVERGENCE_ADVICE,
     EarlyStopping,
     FitResult,
-    TrainingDivergedError,
     as_early_stopping,
+    best_epoch,
+    improved,
+    patience_ran_out,
 )
 from ._tf import keras, tf
 
@@ -31,22 +39,28 @@ __all__ = [
     "FitResult",
     "TrainingDivergedError",
     "fused_fit",
+    "trace_count",
 ]
 
 _MAX_CHUNK = 1024  # epochs per graph call: bounds the per-call loss buffers
-_MAX_CACHED = 4  # traced loops kept per model
+_MAX_CACHED = 4  # traced loops kept per model (fits without a cache key)
+#: Process-wide templates with their traced loops, keyed by configuration.
+LOOPS = GraphCache(maxsize=16)
+_traces = collections.Counter()
+_traces_lock = threading.Lock()
 _RUNNING, _STOPPED, _DIVERGED = 0, 1, 2
-_DIVERGED_MESSAGE = (
-    "Training diverged at epoch {}/{}: the loss (now {:.4g}) or the weights "
-    "became NaN or infinite; the weights were reset to the end of the last "
-    "finite epoch. " + DIVERGENCE_ADVICE
-)
-
 
 # Everything baked into one traced training graph (and the loop cache key).
+# ``shapes`` are the data arrays' shapes, with None leading dimensions (any
+# number of samples) unless XLA needs them static; ``cap`` likewise.
 _Spec = collections.namedtuple(
-    "_Spec", "n_train batch_size has_weight has_val shuffle cap jit_compile es"
+    "_Spec", "shapes batch_size has_weight has_val shuffle cap jit_compile es"
 )
+
+
+def trace_count():
+    """How many times a training loop has been traced in this process."""
+    return _traces["loop"]
 
 
 def _shadow(variable):
@@ -59,34 +73,47 @@ def _assign_all(targets, sources):
 
 
 class _FusedLoop:
-    """Traced ``run(start, count, seed, x, y, w, xv, yv, wv)`` for one spec.
+    """Traced ``run(start, count, seed, data)`` for one spec.
 
-    A call runs up to ``count <= spec.cap`` epochs from the absolute epoch
-    ``start`` and returns ``(n_run, status, losses, val_losses)``. The
-    early-stopping state and weight snapshots live in variables, so chunked
-    calls behave exactly like one long call.
+    A call runs up to ``count`` epochs from the absolute epoch ``start`` and
+    returns ``(n_run, status, losses, val_losses)``; ``data`` holds the
+    training (and validation) arrays. The early-stopping state and weight
+    snapshots live in variables, so chunked calls behave exactly like one
+    long call.
     """
 
-    def __init__(self, model, spec):
+    def __init__(self, model, spec, *, owned=False):
         self.spec = spec
-        self._model = weakref.ref(model)  # the loop is cached on the model
-        self._compiled = (model.optimizer, model._compile_loss)
+        # A loop cached on its model refers to it weakly; a template is owned.
+        self._model = (lambda: model) if owned else weakref.ref(model)
+        self._compiled = (model.optimizer, model.get_compile_config())
         self.weights = list(model.weights)
-        self.state = self.weights + list(model.optimizer.variables)
+        self.state = list(model.variables) + list(model.optimizer.variables)
         self.good = [_shadow(v) for v in self.state]
         restore = spec.es is not None and spec.es.restore_best_weights
         self.best = [_shadow(v) for v in self.weights] if restore else []
         self.es_best, self.es_wait = tf.Variable(0.0), tf.Variable(0)
         self.es_epoch = tf.Variable(tf.constant(-1, tf.int64))
         self.es_has = tf.Variable(False)
+        scalar = [tf.TensorSpec([], tf.int64), tf.TensorSpec([], tf.int32)]
+        data = [tf.TensorSpec(shape, tf.float32) for shape in spec.shapes]
         # A partial (not a bound method) gives each loop its own key in TF's
-        # "frequent retracing" detector: one trace per model is by design.
+        # "frequent retracing" detector: one trace per loop is by design.
         run = functools.partial(type(self)._run, self)
-        self.run = tf.function(run, jit_compile=spec.jit_compile, autograph=False)
+        self.run = tf.function(
+            run,
+            input_signature=[*scalar, tf.TensorSpec([], tf.int64), data],
+            jit_compile=spec.jit_compile,
+            autograph=False,
+        )
+
+    @property
+    def model(self):
+        return self._model()
 
     def matches(self, model):
-        optimizer, loss = self._compiled
-        return optimizer is model.optimizer and loss is model._compile_loss
+        optimizer, config = self._compiled
+        return optimizer is model.optimizer and config == model.get_compile_config()
 
     def reset(self):
         _assign_all(self.good, self.state)
@@ -94,9 +121,15 @@ class _FusedLoop:
         self.es_wait.assign(0)
         self.es_epoch.assign(-1)
 
-    def _run(self, start, count, seed, x, y, w, xv, yv, wv):
+    def _run(self, start, count, seed, data):
+        with _traces_lock:
+            _traces["loop"] += 1
         model, spec = self._model(), self.spec
         opt, tvars = model.optimizer, model.trainable_variables
+        x, y, *rest = data
+        w = rest.pop(0) if spec.has_weight else None
+        xv, yv, *rest = rest if spec.has_val else (None, None)
+        wv = rest[0] if rest else None
 
         def step(xb, yb, wb):
             with tf.GradientTape() as tape:
@@ -111,27 +144,34 @@ class _FusedLoop:
         def batch(perm, lo, size):  # returns the batch loss times its size
             idx = tf.slice(perm, [lo], [size])
             wb = tf.gather(w, idx) if spec.has_weight else None
-            return step(tf.gather(x, idx), tf.gather(y, idx), wb) * size
+            loss = step(tf.gather(x, idx), tf.gather(y, idx), wb)
+            return loss * tf.cast(size, tf.float32)
 
         def train_epoch(epoch):
-            # Static batch shapes (full batches in a loop, then the partial
-            # one) keep the graph XLA-compatible.
-            n, bs = spec.n_train, spec.batch_size
+            # Full batches in a loop, then the partial one. With XLA the
+            # number of samples is static, and so are all batch shapes.
+            bs = spec.batch_size
+            n = spec.shapes[0][0] or tf.shape(x)[0]
             perm = tf.range(n)
             if spec.shuffle:
                 key = tf.stack([seed, epoch])
                 noise = tf.random.stateless_uniform([n], key, alg="philox")
                 perm = tf.argsort(noise, stable=True)
-            total = tf.constant(0.0)
-            if n // bs:
-                _, total = tf.while_loop(
-                    lambda b, t: b < n // bs,
-                    lambda b, t: (b + 1, t + batch(perm, b * bs, bs)),
-                    (tf.constant(0), total),
+            _, total = tf.while_loop(
+                lambda b, t: b < n // bs,
+                lambda b, t: (b + 1, t + batch(perm, b * bs, bs)),
+                (tf.constant(0), tf.constant(0.0)),
+            )
+            if isinstance(n, int):
+                if n % bs:
+                    total += batch(perm, n - n % bs, n % bs)
+            else:
+                total += tf.cond(
+                    n % bs > 0,
+                    lambda: batch(perm, n - n % bs, n % bs),
+                    lambda: tf.constant(0.0),
                 )
-            if n % bs:
-                total += batch(perm, n - n % bs, n % bs)
-            return total / n
+            return total / tf.cast(n, tf.float32)
 
         def val_epoch():
             if not spec.has_val:
@@ -148,7 +188,7 @@ class _FusedLoop:
             if es is None:
                 return tf.constant(_RUNNING)
             cur = val_loss if es.monitor == "val_loss" else loss
-            better = ~self.es_has | (cur + abs(es.min_delta) < self.es_best)
+            better = ~self.es_has | improved(es, cur, self.es_best)
             self.es_has.assign(True)
             self.es_best.assign(tf.where(better, cur, self.es_best))
             self.es_epoch.assign(tf.where(better, epoch, self.es_epoch))
@@ -160,7 +200,7 @@ class _FusedLoop:
                     return tf.constant(True)
 
                 tf.cond(better, save, lambda: tf.constant(False))
-            stop = ~better & (wait >= es.patience) & (epoch > 0)
+            stop = ~better & patience_ran_out(es, wait, epoch)
             return tf.where(stop, _STOPPED, _RUNNING)
 
         def body(i, status, losses, val_losses):
@@ -176,44 +216,15 @@ class _FusedLoop:
             losses = losses.write(i, loss)
             return i + 1, status, losses, val_losses.write(i, val_loss)
 
-        buffers = [tf.TensorArray(tf.float32, size=spec.cap) for _ in range(2)]
+        size = spec.cap or count
+        buffers = [tf.TensorArray(tf.float32, size=size) for _ in range(2)]
         n_run, status, losses, val_losses = tf.while_loop(
             lambda i, status, *_: (i < count) & tf.equal(status, _RUNNING),
             body,
             (tf.constant(0), tf.constant(_RUNNING), *buffers),
-            maximum_iterations=spec.cap,
+            maximum_iterations=size,
         )
         return n_run, status, losses.stack(), val_losses.stack()
-
-
-def _arrays(x, y, w=None):
-    x, y = np.asarray(x, "float32"), np.asarray(y, "float32")
-    if len(x) != len(y) or (w is not None and len(w) != len(y)):
-        raise ValueError("x, y and sample weights must have the same length.")
-    if w is not None:  # broadcast (n,) weights over output steps and features
-        w = np.asarray(w, "float32").reshape((len(y),) + (1,) * max(y.ndim - 2, 0))
-    return [x, y, w]
-
-
-def _split(x, y, sample_weight, validation_split, validation_data):
-    """Return the training and validation (or None) ``[x, y, w]`` arrays."""
-    train, val = _arrays(x, y, sample_weight), None
-    if validation_data is not None:
-        if len(validation_data) not in (2, 3):
-            raise ValueError("validation_data must be (x, y) or (x, y, w).")
-        val = _arrays(*validation_data)
-    elif validation_split:
-        split_at = int(len(train[0]) * (1.0 - validation_split))
-        if not 0 < split_at < len(train[0]):
-            raise ValueError(
-                f"validation_split={validation_split} leaves no training or no "
-                f"validation samples out of {len(train[0])}."
-            )
-        val = [None if a is None else a[split_at:] for a in train]
-        train = [None if a is None else a[:split_at] for a in train]
-    if len(train[0]) == 0:
-        raise ValueError("Cannot fit on an empty data set.")
-    return train, val
 
 
 def _get_loop(model, spec):
@@ -231,12 +242,6 @@ def _get_loop(model, spec):
     return loop
 
 
-def _argmin(values):
-    values = np.asarray(values, dtype=float)
-    finite = np.isfinite(values)
-    return int(np.argmin(np.where(finite, values, np.inf))) if finite.any() else None
-
-
 def _run_chunks(loop, data, seed, initial_epoch, n_epochs, chunk, history, verbose):
     """Call the graph chunk by chunk; return ``(epochs run, status)``."""
     keys = list(history)
@@ -250,7 +255,7 @@ def _run_chunks(loop, data, seed, initial_epoch, n_epochs, chunk, history, verbo
     while done < n_epochs and status == _RUNNING:
         count = tf.constant(min(chunk, n_epochs - done))  # tensors: no retracing
         first = tf.constant(initial_epoch + done, tf.int64)
-        n_run, status, *values = loop.run(first, count, seed, *data)
+        n_run, status, *values = loop.run(first, count, seed, data)
         n_run, status = int(n_run), int(status)
         for key, vals in zip(keys, values):
             history[key].extend(vals.numpy()[:n_run].tolist())
@@ -279,6 +284,7 @@ def fused_fit(
     history=None,
     jit_compile=False,
     chunk_epochs=None,
+    cache_key=None,
 ):
     """Train a compiled Keras model, running many epochs per graph call.
 
@@ -320,6 +326,12 @@ def fused_fit(
     chunk_epochs : int, default=None
         Epochs per graph call (at most 1024); all epochs if ``verbose=0``,
         about 1/50 of them otherwise. Has no effect on the results.
+    cache_key : hashable, default=None
+        Identifies the model's configuration (architecture, shapes,
+        optimizer and loss). Fits with one key share one traced loop, run on
+        a template model whose variables take this model's values in and
+        out (see :mod:`sklstm._graph_cache`). None traces a loop per model,
+        cached on the model.
 
     Returns
     -------
@@ -334,49 +346,70 @@ def fused_fit(
     if getattr(model, "optimizer", None) is None or not model.compiled:
         raise ValueError("fused_fit needs a compiled model; call model.compile().")
     es = as_early_stopping(early_stopping)
-    train, val = _split(x, y, sample_weight, validation_split, validation_data)
-    if es is not None and es.monitor == "val_loss" and val is None:
-        raise ValueError(
-            "Early stopping monitors 'val_loss' but there is no validation data; "
-            "set validation_split or validation_data, or monitor 'loss'."
-        )
+    train, val = split_arrays(
+        x, y, sample_weight, validation_split, validation_data, es
+    )
     keys = ["loss", "val_loss"] if val is not None else ["loss"]
     history = {} if history is None else history
-    lists = {key: history.setdefault(key, []) for key in keys}  # appended in place
-    n_old = len(lists[keys[-1]])
+    for key in keys:
+        history.setdefault(key, [])  # appended in place
     n_epochs = max(int(epochs) - int(initial_epoch), 0)
     if n_epochs == 0:
-        return FitResult(history, 0, None, None)
+        return FitResult(history, 0, None, None, keys[-1])
     if chunk_epochs is None:
         chunk_epochs = math.ceil(n_epochs / 50) if verbose else n_epochs
     chunk = max(1, min(int(chunk_epochs), _MAX_CHUNK))
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
+    arrays = [a for a in train + (val or []) if a is not None]
     spec = _Spec(
-        n_train=len(train[0]),
+        shapes=tuple((len(a) if jit_compile else None, *a.shape[1:]) for a in arrays),
         batch_size=32 if batch_size is None else int(batch_size),
         has_weight=train[2] is not None,
         has_val=val is not None,
         shuffle=bool(shuffle),
-        cap=1 << (chunk - 1).bit_length(),  # few distinct traces
+        cap=1 << (chunk - 1).bit_length() if jit_compile else None,
         jit_compile=bool(jit_compile),
         es=es,
     )
-    loop = _get_loop(model, spec)
+    data = [as_tensor(a) for a in arrays]  # no copies
+    if cache_key is None:
+        loop = _get_loop(model, spec)
+        return _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose)
+    key = (cache_key, spec)
+    loop = LOOPS.take(key, lambda: _FusedLoop(clone_compiled(model), spec, owned=True))
+    template = loop.model
+    copy_values(template.variables, model.variables)
+    copy_values(template.optimizer.variables, model.optimizer.variables)
+    try:
+        return _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose)
+    finally:
+        copy_values(model.variables, template.variables)
+        copy_values(model.optimizer.variables, template.optimizer.variables)
+        LOOPS.give(key, loop)
+
+
+def _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose):
+    """Run ``loop`` over all epochs; leave its model's state as documented."""
+    model = loop.model
+    keys = ["loss", "val_loss"] if loop.spec.has_val else ["loss"]
+    lists = {key: history[key] for key in keys}
+    n_old = len(lists[keys[-1]])
+    n_epochs = int(epochs) - int(initial_epoch)
     loop.reset()
-    data = [None if a is None else tf.constant(a) for a in train + (val or [None] * 3)]
     done, status = _run_chunks(
         loop, data, seed, initial_epoch, n_epochs, chunk, lists, verbose
     )
     last = initial_epoch + done - 1
-    best = _argmin(lists[keys[-1]][n_old:])
-    best = None if best is None else initial_epoch + best
-    if es is not None and bool(loop.es_has):
+    best = best_epoch(lists[keys[-1]][n_old:], initial_epoch)
+    if loop.spec.es is not None and bool(loop.es_has):
         best = int(loop.es_epoch)
-    result = FitResult(history, done, last if status == _STOPPED else None, best)
+    stopped = last if status == _STOPPED else None
+    monitor = keys[-1] if loop.spec.es is None else loop.spec.es.monitor
+    result = FitResult(history, done, stopped, best, monitor)
     if status == _DIVERGED:
         _assign_all(loop.state, loop.good)
-        message = _DIVERGED_MESSAGE.format(last + 1, epochs, lists["loss"][-1])
+        message = non_finite_message(last, epochs, lists["loss"][-1])
         raise TrainingDivergedError(message, epoch=last, result=result)
     model.optimizer.finalize_variable_values(model.trainable_weights)  # EMA
     if loop.best and bool(loop.es_has):

@@ -1,18 +1,36 @@
 """Training through Keras's own ``model.fit`` (the ``engine="keras"`` path).
 
 Used when something needs Keras's loop, such as user callbacks; the fused
-engine in :mod:`sklstm._engine` is the fast default.
+engine in :mod:`sklstm._engine` is the fast default. Both take the same
+arguments and return the same :class:`~sklstm._stopping.FitResult`.
+
+Shuffling is seeded through the data pipeline (a ``tf.data`` shuffle with
+its own seed), so no global random state is set, read or restored: fits in
+parallel threads do not disturb each other or the user's seeds.
 """
 
-import random
-import types
-
-import numpy as np
-
-from ._stopping import DIVERGENCE_ADVICE, TrainingDivergedError
+from ._data import split_arrays
+from ._divergence import check_finite_history
+from ._graph_cache import GraphCache, clone_compiled, copy_values
+from ._stopping import (
+    FitResult,
+    as_early_stopping,
+    best_epoch,
+    keras_callback,
+)
 from ._tf import keras, tf
 
-__all__ = ["check_finite_history", "keras_fit"]
+__all__ = ["TEMPLATES", "keras_fit"]
+
+#: Process-wide template models (each with its traced ``train_function``).
+TEMPLATES = GraphCache(maxsize=8)
+
+
+def _dataset(arrays, batch_size, shuffle, seed):
+    data = tf.data.Dataset.from_tensor_slices(tuple(a for a in arrays if a is not None))
+    if shuffle:
+        data = data.shuffle(len(arrays[0]), seed=seed, reshuffle_each_iteration=True)
+    return data.batch(batch_size)
 
 
 def keras_fit(
@@ -22,92 +40,105 @@ def keras_fit(
     *,
     sample_weight=None,
     epochs,
-    batch_size,
+    batch_size=None,
     validation_split=0.0,
+    validation_data=None,
     shuffle=True,
     seed=0,
     early_stopping=None,
     callbacks=(),
     verbose=0,
     initial_epoch=0,
+    history=None,
+    cache_key=None,
 ):
-    """Train ``model`` with ``model.fit`` and return its history as a dict.
-
-    Shuffling is made reproducible by seeding TensorFlow's global generator
-    for the duration of the call and restoring it afterwards.
+    """Train ``model`` with ``model.fit``; arguments as :func:`fused_fit`.
 
     Parameters
     ----------
     model : keras.Model
         Built and compiled model.
     x, y : ndarray
-        Inputs ``(n, timesteps, features)`` and targets
-        ``(n, out_steps, out_features)``, float32.
+        Inputs ``(n, timesteps, features)`` and targets, cast to float32.
     sample_weight : ndarray of shape (n,) or None, default=None
-        Per-sample weights.
-    epochs, batch_size : int
-        As in ``model.fit``.
+        Per-sample weights (broadcast over output steps and features).
+    epochs : int
+        Index of the final epoch, as in Keras.
+    batch_size : int, default=None
+        Minibatch size (32 if None).
     validation_split : float, default=0.0
         Fraction of the last samples held out, as in ``model.fit``.
+    validation_data : tuple, default=None
+        ``(x_val, y_val)`` or ``(x_val, y_val, w_val)``; overrides the split.
     shuffle : bool, default=True
         Reshuffle the training samples every epoch.
     seed : int, default=0
-        Seed for the shuffling.
-    early_stopping : dict or None, default=None
-        Keyword arguments of :class:`keras.callbacks.EarlyStopping`.
+        Seed of the shuffling (with ``initial_epoch``).
+    early_stopping : EarlyStopping, dict or keras.callbacks.EarlyStopping
+        Early stopping, run as Keras's callback.
     callbacks : sequence of keras.callbacks.Callback, default=()
         Further callbacks.
     verbose : int, default=0
         Keras's verbosity.
     initial_epoch : int, default=0
-        Epoch to start counting from.
+        Absolute index of the first epoch.
+    history : dict, default=None
+        History of earlier epochs; the new epochs are appended in place.
+    cache_key : hashable, default=None
+        The model's configuration; fits with one key run ``fit`` on one
+        cached template model (see :mod:`sklstm._graph_cache`), so Keras
+        traces its training function once. Callbacks then see the template.
 
     Returns
     -------
-    history : dict of list
-        Keras's ``History.history``.
+    FitResult
+        History and stopping information.
+
+    Raises
+    ------
+    TrainingDivergedError
+        If the training loss becomes NaN or infinite.
     """
+    es = as_early_stopping(early_stopping)
+    train, val = split_arrays(
+        x, y, sample_weight, validation_split, validation_data, es
+    )
+    batch_size = 32 if batch_size is None else int(batch_size)
+    data = _dataset(train, batch_size, shuffle, int(seed) + int(initial_epoch))
+    val = None if val is None else tuple(a for a in val if a is not None)
+    stopper = None if es is None else keras_callback(es)
     callbacks = [*callbacks, keras.callbacks.TerminateOnNaN()]
-    if early_stopping is not None:
-        callbacks.append(keras.callbacks.EarlyStopping(**early_stopping))
-    states = random.getstate(), np.random.get_state(), _global_tf_seed()  # noqa: NPY002
-    keras.utils.set_random_seed(int(seed))
-    if sample_weight is not None:  # broadcast over output steps and features
-        sample_weight = sample_weight.reshape((len(y),) + (1,) * (y.ndim - 2))
-    try:
-        history = model.fit(
-            x,
-            y,
-            sample_weight=sample_weight,
-            epochs=initial_epoch + epochs,
-            initial_epoch=initial_epoch,
-            batch_size=batch_size,
-            validation_split=validation_split,
-            shuffle=shuffle,
-            callbacks=callbacks,
-            verbose=verbose,
-        )
-    finally:
-        random.setstate(states[0])
-        np.random.set_state(states[1])  # noqa: NPY002
-        tf.random.set_seed(states[2])
-    return {k: [float(v) for v in vals] for k, vals in history.history.items()}
-
-
-def _global_tf_seed():
-    from tensorflow.python.eager import context
-
-    return context.global_seed()
-
-
-def check_finite_history(history):
-    """Raise :class:`TrainingDivergedError` if a recorded loss is NaN or inf."""
-    losses = np.asarray(history.get("loss", []), dtype=float)
-    bad = np.flatnonzero(~np.isfinite(losses))
-    if bad.size:
-        raise TrainingDivergedError(
-            f"Training diverged at epoch {bad[0] + 1}: the loss became NaN or "
-            f"infinite. {DIVERGENCE_ADVICE}",
-            epoch=int(bad[0]),
-            result=types.SimpleNamespace(history=history),
-        )
+    callbacks += [] if stopper is None else [stopper]
+    fit = dict(
+        validation_data=val,
+        validation_batch_size=batch_size,
+        shuffle=False,  # the dataset shuffles, with its own seed
+        epochs=int(epochs),
+        initial_epoch=int(initial_epoch),
+        callbacks=callbacks,
+        verbose=verbose,
+    )
+    if cache_key is None:
+        new = model.fit(data, **fit).history
+    else:
+        template = TEMPLATES.take(cache_key, lambda: clone_compiled(model))
+        copy_values(template.variables, model.variables)
+        copy_values(template.optimizer.variables, model.optimizer.variables)
+        try:
+            new = template.fit(data, **fit).history
+        finally:
+            copy_values(model.variables, template.variables)
+            copy_values(model.optimizer.variables, template.optimizer.variables)
+            TEMPLATES.give(cache_key, template)
+    history = {} if history is None else history
+    for key, values in new.items():
+        history.setdefault(key, []).extend(float(v) for v in values)
+    check_finite_history(history, epochs)
+    monitor = "val_loss" if val is not None else "loss"
+    monitor = monitor if es is None else es.monitor
+    n_run = len(new.get("loss", []))
+    best = best_epoch(new.get(monitor, []), initial_epoch)
+    if stopper is not None and stopper.best is not None:
+        best = stopper.best_epoch
+    stopped = stopper.stopped_epoch if stopper and stopper.stopped_epoch else None
+    return FitResult(history, n_run, stopped, best, monitor)

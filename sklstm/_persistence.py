@@ -45,6 +45,8 @@ _ROUTED = ("optimizer__", "loss__")
 _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
 _SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
 _WINDOW = ("window_normalization_", "target_feature_index_")
+# Training facts: int or None (an int or float for best_loss_).
+_TRAINING = ("n_iter_", "best_epoch_", "best_loss_", "stopped_epoch_")
 _BOMB_FLOOR, _BOMB_RATIO = 1 << 26, 100  # a member may not expand beyond these
 # The Keras objects sklstm builds, by module (None: any class of the module);
 # the layers come from the architecture registry.
@@ -136,6 +138,11 @@ def save(estimator, path):
     index = estimator.target_feature_index_
     fitted["window_normalization_"] = estimator.window_normalization_
     fitted["target_feature_index_"] = None if index is None else index.tolist()
+    for name in _TRAINING:
+        if hasattr(estimator, name):
+            value = getattr(estimator, name)
+            cast = float if name == "best_loss_" else int
+            fitted[name] = None if value is None else cast(value)
     state = {
         "format": _FORMAT,
         "sklstm_version": __version__,
@@ -355,8 +362,19 @@ def _check_fitted(fitted, where):
     names = fitted.get("feature_names_in_", [""] * n_in if ints([n_in], (1,)) else 0)
     if not (
         set(fitted)
-        <= {*_SHAPES, *_SCALING, *_WINDOW, "history_", "n_features_in_"}
-        | {"feature_names_in_"}
+        <= {
+            *_SHAPES,
+            *_SCALING,
+            *_WINDOW,
+            *_TRAINING,
+            "history_",
+            "n_features_in_",
+            "feature_names_in_",
+        }
+        and all(
+            fitted.get(name) is None or type(fitted[name]) in (int, float)
+            for name in _TRAINING
+        )
         and isinstance(history, dict)
         and all(
             isinstance(v, list) and {type(x) for x in v} <= {int, float}
@@ -375,6 +393,7 @@ def _check_fitted(fitted, where):
     out = {name: tuple(shape) for name, shape in zip(_SHAPES, shapes)}
     out.update(_check_scaling(fitted, shapes[0][1], shapes[1][1], where))
     out.update(_check_window(fitted, shapes[0][1], shapes[1][1], where))
+    out.update({name: fitted[name] for name in _TRAINING if name in fitted})
     out["history_"] = {k: [float(v) for v in vs] for k, vs in history.items()}
     out["n_features_in_"] = n_in
     if "feature_names_in_" in fitted:

@@ -10,13 +10,30 @@ import types
 
 import numpy as np
 
-from ._tf import tf
+from ._compile import structure_key
+from ._graph_cache import GraphCache
+from ._tf import keras, tf
 
 __all__ = ["make_predict_function", "predict_function"]
+
+#: Process-wide forward passes, keyed by model structure.
+FORWARDS = GraphCache(maxsize=16)
 
 
 def _call_inference(model, x):
     return model(x, training=False)
+
+
+def _chunked(forward, batch_size):
+    def predict(x):
+        x = np.asarray(x, dtype="float32")
+        parts = [
+            forward(tf.constant(x[i : i + batch_size])).numpy()
+            for i in range(0, max(len(x), 1), batch_size)
+        ]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    return predict
 
 
 def make_predict_function(model, *, batch_size=8192, jit_compile=False):
@@ -45,24 +62,47 @@ def make_predict_function(model, *, batch_size=8192, jit_compile=False):
         jit_compile=jit_compile,
         autograph=False,
     )
+    return _chunked(forward, batch_size)
 
-    def predict(x):
-        x = np.asarray(x, dtype="float32")
-        parts = [
-            forward(tf.constant(x[i : i + batch_size])).numpy()
-            for i in range(0, max(len(x), 1), batch_size)
-        ]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
-    return predict
+def _stateless_forward(template):
+    """The template's forward pass with its variables' values as inputs."""
+
+    def forward(trainable, non_trainable, x):
+        return template.stateless_call(trainable, non_trainable, x, training=False)[0]
+
+    specs = [
+        [tf.TensorSpec(v.shape, v.dtype) for v in variables]
+        for variables in (
+            template.trainable_variables,
+            template.non_trainable_variables,
+        )
+    ]
+    x_spec = tf.TensorSpec([None, *template.inputs[0].shape[1:]], tf.float32)
+    return tf.function(forward, input_signature=[*specs, x_spec], autograph=False)
 
 
 def predict_function(model):
-    """The model's compiled forward pass, cached on the model itself.
+    """The model's compiled forward pass.
 
-    Cached outside the estimator's ``__dict__``, which ``predict`` must not
-    change; a plain namespace is neither tracked nor saved by Keras.
+    Models built by sklstm share one traced graph per structure (the weights
+    are its inputs, so sharing it is thread-safe); other models get their own
+    graph, cached on the model outside the estimator's ``__dict__``, which
+    ``predict`` must not change (a plain namespace is neither tracked nor
+    saved by Keras).
     """
+    key = structure_key(model)
+    if key is not None:
+        fn = FORWARDS.get(
+            key, lambda: _stateless_forward(keras.models.clone_model(model))
+        )
+
+        def forward(x):
+            trainable = [v.value for v in model.trainable_variables]
+            non_trainable = [v.value for v in model.non_trainable_variables]
+            return fn(trainable, non_trainable, x)
+
+        return _chunked(forward, 8192)
     cache = getattr(model, "_sklstm_predict", None)
     if cache is None:
         cache = model._sklstm_predict = types.SimpleNamespace(

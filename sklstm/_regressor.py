@@ -11,15 +11,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
-from ._compile import build_compiled_model
+from ._compile import build_compiled_model, network_params, warm_start_model
 from ._normalization import METHODS as WINDOW_METHODS
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
 from ._scikeras import BaseWrapper
-from ._stopping import check_loss_did_not_explode
 from ._surface import SciKerasSurface
 from ._tf import keras
-from ._training import deterministic_ops, train, transaction
+from ._training import train, transaction
 from ._units import from_model_units, inputs_to_model_units, prepare_fit
 
 __all__ = ["LSTMSeqRegressor"]
@@ -133,10 +132,16 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         Keras callbacks, passed to ``model.fit`` (implies the "keras" engine).
     warm_start : bool, default=False
         When True, a second ``fit`` continues from the fitted weights and
-        optimizer state instead of building a new model.
+        optimizer state instead of building a new model, with the current
+        ``learning_rate``, ``optimizer`` and ``loss`` (the optimizer state is
+        kept unless the optimizer changed). Changing a parameter that shapes
+        the network raises a ValueError.
     random_state : int, RandomState instance or None, default=None
         Seeds every initializer, dropout mask and the shuffling. An int gives
-        the same predictions on every fit.
+        the same predictions on every fit, in any process and thread. No
+        global seed is set. On GPUs, bit-identical fits also need
+        ``tf.config.experimental.enable_op_determinism()``, which sklstm
+        leaves to the user because it is process-wide.
     verbose : int, default=0
         0 prints nothing; 1 shows training progress.
     **kwargs : dict
@@ -149,6 +154,20 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         The fitted Keras model.
     history_ : dict of list
         Per-epoch ``loss`` (and ``val_loss`` with a validation split).
+    n_iter_ : int
+        Epochs run: the length of ``history_`` (with ``partial_fit``, all
+        epochs so far).
+    best_epoch_ : int or None
+        0-based index in ``history_`` of the best epoch of the last fit: the
+        lowest monitored loss (``val_loss`` with a validation split, else
+        ``loss``) as early stopping judges it, ``min_delta`` included. With
+        ``restore_best_weights`` (and early stopping or a validation split)
+        the model holds this epoch's weights. None if no loss was finite.
+    best_loss_ : float or None
+        The monitored loss at ``best_epoch_``.
+    stopped_epoch_ : int or None
+        0-based index of the epoch at which early stopping ended the last
+        fit; None if it ran all its epochs.
     n_features_in_ : int
         ``X.shape[1]`` as seen in fit: the number of timesteps.
     feature_names_in_ : ndarray of str
@@ -351,22 +370,26 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
             rng = check_random_state(self.random_state)
             build_seed, shuffle_seed = (int(s) for s in rng.randint(2**31 - 1, size=2))
             if reuse:
-                model, initial_epoch = self.model_, len(self.history_.get("loss", []))
-                initial_epoch = initial_epoch if partial else 0
+                fitted = getattr(self, "_network_params", None)
+                model = warm_start_model(self, self.model_, fitted, X.shape[1:])
+                initial_epoch = len(self.history_.get("loss", [])) if partial else 0
             else:
                 model = build_compiled_model(
                     self, X.shape[1:], y3.shape[1:], build_seed
                 )
                 initial_epoch = 0
-            with deterministic_ops(self.random_state is not None):
-                history = train(
-                    self, model, X, y3, w, epochs, shuffle_seed, initial_epoch
-                )
-            check_loss_did_not_explode(history["loss"])
+            result = train(self, model, X, y3, w, epochs, shuffle_seed, initial_epoch)
+            history = result.history
             if partial and reuse:
                 history = {k: self.history_.get(k, []) + v for k, v in history.items()}
             self.model_ = model
+            self._network_params = network_params(self)  # for warm starts
             self.history_ = history
+            self.n_iter_ = len(history["loss"])
+            best = result.best_epoch
+            self.best_epoch_ = best
+            self.best_loss_ = None if best is None else history[result.monitor][best]
+            self.stopped_epoch_ = result.stopped_epoch
             vars(self).update(state)
         return self
 
@@ -410,7 +433,10 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
             self.model_ = build_compiled_model(
                 self, X.shape[1:], y3.shape[1:], build_seed
             )
+            self._network_params = network_params(self)  # for warm starts
             self.history_ = {}
+            self.n_iter_ = 0
+            self.best_epoch_ = self.best_loss_ = self.stopped_epoch_ = None
             vars(self).update(state)
         return self
 

@@ -1,52 +1,33 @@
-"""What a fit is told and what it reports: early stopping, results, divergence."""
+"""Early stopping, the one home of its rules, and what a fit reports.
+
+The rules (Keras's ``EarlyStopping`` semantics): an epoch *improves* when
+its monitored loss is below the best so far by more than ``min_delta``;
+training stops when ``patience`` epochs in a row have not improved (never
+after the first epoch). With ``restore_best_weights`` the model ends with
+the weights of the best epoch. The fused engine evaluates
+:func:`improved` and :func:`patience_ran_out` in-graph; the Keras engine
+runs :func:`keras_callback`, Keras's own callback with the same settings.
+"""
 
 import dataclasses
-import types
+
+import numpy as np
 
 from ._tf import keras
 
 __all__ = [
-    "DIVERGENCE_ADVICE",
-    "EXPLOSION_FACTOR",
     "EarlyStopping",
     "FitResult",
-    "TrainingDivergedError",
     "as_early_stopping",
-    "check_loss_did_not_explode",
+    "best_epoch",
+    "for_estimator",
+    "improved",
+    "keras_callback",
+    "patience_ran_out",
 ]
 
-#: What every divergence error advises.
-DIVERGENCE_ADVICE = (
-    "Scale the inputs and targets (e.g. StandardScaler, "
-    "TransformedTargetRegressor), lower the learning rate, or use "
-    'activation="tanh".'
-)
-#: A final training loss this many times the first epoch's counts as diverged.
-EXPLOSION_FACTOR = 10.0
-
-
-class TrainingDivergedError(RuntimeError):
-    """Training diverged: the loss became NaN, infinite or exploded.
-
-    Weights and optimizer state are reset to the end of the last epoch with a
-    finite loss (the initial ones if the first epoch diverged); an estimator
-    whose fit raises this is left as it was before the fit.
-
-    Parameters
-    ----------
-    message : str
-        What happened and how to fix it.
-    epoch : int
-        0-based absolute index of the diverged epoch.
-    result : FitResult
-        The training result so far; its ``history`` is also ``self.history``.
-    """
-
-    def __init__(self, message, *, epoch, result):
-        super().__init__(message)
-        self.epoch = epoch
-        self.result = result
-        self.history = result.history
+#: Patience of the best-only checkpoint mode: it never runs out.
+NEVER = 2**31 - 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +54,7 @@ class EarlyStopping:
 
 @dataclasses.dataclass
 class FitResult:
-    """Outcome of :func:`fused_fit`.
+    """What a fit reports, whatever the engine.
 
     Attributes
     ----------
@@ -85,14 +66,20 @@ class FitResult:
     stopped_epoch : int or None
         0-based absolute epoch at which early stopping triggered.
     best_epoch : int or None
-        0-based absolute epoch of this call with the lowest monitored value
-        (``val_loss`` if there is validation data, else ``loss``).
+        0-based absolute epoch of this call with the best monitored value
+        (``val_loss`` if there is validation data, else ``loss``), as the
+        early-stopping rule judges it (with ``min_delta``); the lowest value
+        without early stopping. With ``restore_best_weights`` the model
+        holds this epoch's weights.
+    monitor : {"loss", "val_loss"}
+        The monitored history key.
     """
 
     history: dict
     epochs_run: int
     stopped_epoch: int | None
     best_epoch: int | None
+    monitor: str = "loss"
 
 
 def as_early_stopping(es):
@@ -112,19 +99,46 @@ def as_early_stopping(es):
     return es
 
 
-def check_loss_did_not_explode(losses):
-    """Raise :class:`TrainingDivergedError` if the loss grew instead of shrinking.
+def for_estimator(est):
+    """The early stopping an estimator's parameters ask for, or None.
 
-    A run whose last training loss is :data:`EXPLOSION_FACTOR` times its first
-    has diverged even if every number stayed finite (relu layers on large
-    unscaled inputs do this); its model would predict garbage. Applies to
-    both engines.
+    ``early_stopping=True`` monitors ``val_loss`` with a validation split,
+    else ``loss``. Without early stopping but with ``restore_best_weights``
+    and a validation split, training runs all epochs and ends with the
+    weights of the lowest ``val_loss`` (a best-only checkpoint): early
+    stopping whose patience never runs out.
     """
-    if len(losses) < 2 or not losses[-1] > EXPLOSION_FACTOR * losses[0]:
-        return
-    raise TrainingDivergedError(
-        f"Training diverged: the training loss grew from {losses[0]:.4g} in the "
-        f"first epoch to {losses[-1]:.4g} in the last. {DIVERGENCE_ADVICE}",
-        epoch=len(losses) - 1,
-        result=types.SimpleNamespace(history={"loss": list(losses)}),
-    )
+    if est.early_stopping:
+        return EarlyStopping(
+            monitor="val_loss" if est.validation_split else "loss",
+            patience=est.patience,
+            min_delta=est.min_delta,
+            restore_best_weights=est.restore_best_weights,
+        )
+    if est.restore_best_weights and est.validation_split:
+        return EarlyStopping("val_loss", NEVER, 0.0, restore_best_weights=True)
+    return None
+
+
+def improved(es, current, best):
+    """Whether ``current`` improves on ``best`` (floats or tensors)."""
+    return current + abs(es.min_delta) < best
+
+
+def patience_ran_out(es, wait, epoch):
+    """Whether training stops after ``wait`` epochs without improvement."""
+    return (wait >= es.patience) & (epoch > 0)
+
+
+def keras_callback(es):
+    """Keras's :class:`~keras.callbacks.EarlyStopping` with these settings."""
+    return keras.callbacks.EarlyStopping(**dataclasses.asdict(es))
+
+
+def best_epoch(values, initial_epoch=0):
+    """Absolute index of the lowest finite value, or None if there is none."""
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    return initial_epoch + int(np.argmin(np.where(finite, values, np.inf)))

@@ -1,4 +1,4 @@
-"""Running a fit: engine choice, determinism, all-or-nothing updates, predict.
+"""Running a fit: engine choice, the training contract, all-or-nothing updates.
 
 The functions take the estimator as their first argument and read its
 parameters; they hold no state of their own.
@@ -6,39 +6,17 @@ parameters; they hold no state of their own.
 
 import contextlib
 
+from ._compile import graph_key
+from ._divergence import check_loss_did_not_explode
 from ._engine import fused_fit
-from ._keras_loop import check_finite_history, keras_fit
-from ._tf import tf
+from ._keras_loop import keras_fit
+from ._stopping import for_estimator
 
 __all__ = [
-    "deterministic_ops",
     "engine_name",
     "train",
     "transaction",
 ]
-
-
-@contextlib.contextmanager
-def deterministic_ops(wanted):
-    """Enable TensorFlow's op determinism for one fit, then restore the setting.
-
-    Only needed on GPUs: on CPUs the kernels sklstm uses are deterministic
-    already (two fits with one seed give bit-identical weights), and the
-    switch would cost time for nothing.
-    """
-    from tensorflow.python.framework import config as cfg
-
-    if not wanted or cfg.is_op_determinism_enabled():
-        yield
-        return
-    if not tf.config.list_physical_devices("GPU"):
-        yield
-        return
-    cfg.enable_op_determinism()
-    try:
-        yield
-    finally:
-        cfg.disable_op_determinism()
 
 
 def engine_name(est):
@@ -54,50 +32,34 @@ def engine_name(est):
 
 
 def train(est, model, X, y, w, epochs, seed, initial_epoch):
-    """Train ``model`` in place with the chosen engine; return the history."""
-    monitor = "val_loss" if est.validation_split else "loss"
-    es = None
-    if est.early_stopping:
-        es = dict(
-            monitor=monitor,
-            patience=est.patience,
-            min_delta=est.min_delta,
-            restore_best_weights=est.restore_best_weights,
-        )
-    elif est.restore_best_weights and est.validation_split:
-        # No early stopping, but a validation split: keep training for all
-        # epochs and end with the weights of the lowest val_loss, as a
-        # best-only checkpoint would (patience can never run out).
-        es = dict(
-            monitor="val_loss",
-            patience=epochs + 1,
-            min_delta=0.0,
-            restore_best_weights=True,
-        )
+    """Train ``model`` in place for ``epochs`` epochs with ``est``'s engine.
+
+    The one training contract: both engines get the same arguments (epoch
+    indices are absolute, as in Keras: epochs ``initial_epoch`` to
+    ``initial_epoch + epochs - 1`` are run), apply the same early-stopping
+    and divergence rules (:mod:`sklstm._stopping`, :mod:`sklstm._divergence`)
+    and return the same :class:`~sklstm._stopping.FitResult`, whose
+    ``history`` holds only the epochs of this call.
+    """
     common = dict(
         sample_weight=w,
+        epochs=initial_epoch + epochs,
         batch_size=est.batch_size,
         validation_split=est.validation_split,
         shuffle=est.shuffle,
-        early_stopping=es,
+        early_stopping=for_estimator(est),
         verbose=est.verbose,
         initial_epoch=initial_epoch,
+        cache_key=graph_key(model),
     )
     if engine_name(est) == "keras":
-        history = keras_fit(
-            model,
-            X,
-            y,
-            epochs=epochs,
-            seed=seed + initial_epoch,
-            callbacks=est.callbacks or (),
-            **common,
+        result = keras_fit(
+            model, X, y, seed=seed, callbacks=est.callbacks or (), **common
         )
-        check_finite_history(history)
-        return history
-    return fused_fit(
-        model, X, y, epochs=initial_epoch + epochs, seed=seed, **common
-    ).history
+    else:
+        result = fused_fit(model, X, y, seed=seed, **common)
+    check_loss_did_not_explode(result.history["loss"])
+    return result
 
 
 @contextlib.contextmanager

@@ -44,6 +44,12 @@ EXPECTED = {
         "scikeras: best_params_ {'model__architecture': ",
         "sklstm: best_params_ {'architecture': ",
         "speed ratio (scikeras / sklstm): ",
+        "cross_validate, KFold(5), sklstm ",
+    ],
+    "soak": [
+        "== soak: ",
+        "engine  RSS before MB  RSS after MB  growth MB",
+        "RSS growth over 10 fits: fused ",
     ],
 }
 

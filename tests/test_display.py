@@ -59,40 +59,43 @@ def _legend(ax):
 
 # ------------------------------------------------------------ HistoryDisplay
 def test_history_from_estimator_draws_loss_and_val_loss(fitted3d):
-    est = fitted3d[0]
+    est = fitted3d[0]  # default best-only checkpoint: the lowest val_loss
     disp = HistoryDisplay.from_estimator(est)
     assert isinstance(disp, HistoryDisplay)
     assert disp.figure_ is disp.ax_.figure
     assert list(disp.lines_) == ["loss", "val_loss"]
-    assert len(disp.ax_.get_lines()) == 2
     for key, line in disp.lines_.items():
         assert line.get_label() == key
         np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
         np.testing.assert_allclose(line.get_ydata(), est.history_[key])
-    assert disp.best_line_ is None and disp.best_marker_ is None
-    assert _legend(disp.ax_) == ["loss", "val_loss"]
+    best = int(np.argmin(est.history_["val_loss"])) + 1
+    assert disp.best_epoch == best
+    np.testing.assert_array_equal(disp.best_line_.get_xdata(), [best, best])
+    assert _legend(disp.ax_) == ["loss", "val_loss", "best epoch"]
     assert disp.ax_.get_xlabel() == "epoch"
     assert disp.ax_.get_title() == "LSTMSeqRegressor"
 
 
-def test_history_early_stopping_marks_the_best_epoch(fitted_es):
-    est = fitted_es[0]
-    val = np.asarray(est.history_["val_loss"])
-    if getattr(est, "best_epoch_", None) is not None:
-        best = est.best_epoch_ + 1
-    else:
-        best = int(np.argmin(val)) + 1
+def test_history_early_stopping_marks_the_restored_epoch():
+    # min_delta so large that no epoch improves on the first: early stopping
+    # restores epoch 1 whatever the val_loss curve does afterwards.
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(24, 5)), rng.normal(size=(24, 3))
+    params = dict(TINY, epochs=6, early_stopping=True, patience=2, min_delta=1e9)
+    est = LSTMSeqRegressor(**params).fit(X, y)
+    assert (est.best_epoch_, est.stopped_epoch_, est.n_iter_) == (0, 2, 3)
     disp = HistoryDisplay.from_estimator(est)
-    assert disp.best_epoch == best
-    np.testing.assert_array_equal(disp.best_line_.get_xdata(), [best, best])
+    assert (disp.best_epoch, disp.stopped_epoch) == (1, 3)
+    np.testing.assert_array_equal(disp.best_line_.get_xdata(), [1, 1])
     assert disp.best_line_.get_label() == "best epoch"
-    np.testing.assert_allclose(disp.best_marker_.get_xydata(), [[best, val[best - 1]]])
+    val = est.history_["val_loss"]
+    np.testing.assert_allclose(disp.best_marker_.get_xydata(), [[1, val[0]]])
     assert disp.best_marker_.get_color() == disp.lines_["val_loss"].get_color()
     assert len(disp.ax_.get_lines()) == 4  # loss, val_loss, vline, marker
     assert _legend(disp.ax_) == ["loss", "val_loss", "best epoch"]
-    np.testing.assert_array_equal(
-        disp.lines_["loss"].get_xdata(), np.arange(1, len(val) + 1)
-    )
+    # the model holds the weights of the marked epoch
+    one = LSTMSeqRegressor(**{**TINY, "epochs": 1}).fit(X, y)
+    np.testing.assert_array_equal(est.predict(X), one.predict(X))
 
 
 def test_history_uses_best_and_stopped_epoch_attributes():
@@ -103,9 +106,9 @@ def test_history_uses_best_and_stopped_epoch_attributes():
     np.testing.assert_array_equal(disp.best_line_.get_xdata(), [1, 1])
     np.testing.assert_allclose(disp.best_marker_.get_xydata(), [[1, 3.0]])
     assert _legend(disp.ax_) == ["loss", "best epoch"]
-    # no attribute, early_stopping on, no val_loss: argmin of the loss
+    # no attribute: nothing is guessed from the curves
     disp = HistoryDisplay.from_estimator(_Fake(history_=history, early_stopping=True))
-    np.testing.assert_array_equal(disp.best_line_.get_xdata(), [2, 2])
+    assert disp.best_line_ is None and disp.best_epoch is None
 
 
 def test_history_display_plot_on_given_axes():

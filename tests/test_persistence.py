@@ -102,7 +102,10 @@ def test_round_trip_gives_identical_predictions(
     assert type(loaded) is LSTMSeqRegressor
     assert_array_equal(loaded.predict(X), est.predict(X))
     assert loaded.get_params() == est.get_params()
-    for name in ("history_", "input_shape_", "output_shape_", "target_shape_"):
+    for name in (
+        *("history_", "input_shape_", "output_shape_", "target_shape_"),
+        *("n_iter_", "best_epoch_", "best_loss_", "stopped_epoch_"),
+    ):
         assert getattr(loaded, name) == getattr(est, name)
     assert loaded.window_normalization_ == est.window_normalization_
     assert_array_equal(loaded.target_feature_index_, est.target_feature_index_)

@@ -107,8 +107,10 @@ def test_fitted_with_callbacks(no_scikeras_patches, data):
     X, y = data
     stop = keras.callbacks.EarlyStopping(monitor="loss", patience=5)
     est = LSTMSeqRegressor(engine="keras", callbacks=[stop], **FAST).fit(X, y)
-    assert stop.model is est.model_  # Keras links the callback to the model
+    linked = stop.model  # Keras links the callback to the model it trained
+    assert isinstance(linked, keras.Model)
     loaded = pickle.loads(pickle.dumps(est))
     assert_array_equal(loaded.predict(X), est.predict(X))
-    assert stop.model is est.model_  # the estimator's own callback is untouched
-    assert loaded.fit(X, y).callbacks[0].model is loaded.model_
+    assert stop.model is linked  # the estimator's own callback is untouched
+    assert loaded.callbacks[0].model is None  # it travelled without the model
+    assert isinstance(loaded.fit(X, y).callbacks[0].model, keras.Model)

@@ -1,0 +1,106 @@
+"""A per-process, bounded cache of traced graphs, keyed by configuration.
+
+TensorFlow keeps every traced function alive for the life of the process,
+even after its model and the :func:`tf.function` are gone (tensorflow#62854),
+so tracing one graph per fit grows memory without bound and pays 1-3 s of
+tracing and graph optimization every time. sklstm therefore traces a graph
+once per *configuration* (architecture, shapes, optimizer, loss, engine
+options) on a private template model, and moves each fit's weights in and
+out of the template's variables. The number of templates is bounded (least
+recently used ones are dropped), which bounds both memory and tracing.
+"""
+
+import collections
+import threading
+
+from ._tf import keras
+
+__all__ = ["GraphCache", "clone_compiled", "copy_values"]
+
+
+class GraphCache:
+    """Thread-safe LRU pool of entries (templates with their traced graphs).
+
+    :meth:`take` hands an entry out for exclusive use (a training template
+    holds one fit's state in its variables) and :meth:`give` returns it; two
+    threads fitting one configuration at once get two entries. :meth:`get`
+    shares one entry between callers, for graphs without state.
+
+    Parameters
+    ----------
+    maxsize : int
+        Most idle entries kept; the least recently used go first.
+    """
+
+    def __init__(self, maxsize):
+        self.maxsize = maxsize
+        self._idle = collections.OrderedDict()  # key -> list of idle entries
+        self._lock = threading.Lock()
+
+    def take(self, key, make):
+        """Remove and return an idle entry for ``key``, or ``make()`` a new one."""
+        with self._lock:
+            idle = self._idle.get(key)
+            if idle:
+                entry = idle.pop()
+                if not idle:
+                    del self._idle[key]
+                return entry
+        return make()
+
+    def give(self, key, entry):
+        """Return ``entry`` to the pool, dropping the least recently used."""
+        with self._lock:
+            self._idle.setdefault(key, []).append(entry)
+            self._idle.move_to_end(key)
+            self._evict()
+
+    def get(self, key, make):
+        """Return the shared entry for ``key``, made once by ``make()``."""
+        with self._lock:
+            idle = self._idle.get(key)
+            if idle is None:
+                idle = self._idle[key] = [make()]
+            self._idle.move_to_end(key)
+            self._evict()
+            return idle[0]
+
+    def _evict(self):
+        while sum(map(len, self._idle.values())) > self.maxsize:
+            oldest = next(iter(self._idle))
+            self._idle[oldest].pop(0)
+            if not self._idle[oldest]:
+                del self._idle[oldest]
+
+    def clear(self):
+        """Drop every idle entry."""
+        with self._lock:
+            self._idle.clear()
+
+    def __len__(self):
+        with self._lock:
+            return sum(map(len, self._idle.values()))
+
+
+def clone_compiled(model):
+    """A template: a structural copy of a compiled ``model``, built, compiled.
+
+    The copy gets its own variables and a fresh optimizer of the same class
+    and configuration, built so that its variables mirror the model's.
+    """
+    clone = keras.models.clone_model(model)
+    optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
+    clone.compile(optimizer=optimizer, loss=model.loss)
+    optimizer.build(clone.trainable_variables)
+    return clone
+
+
+def copy_values(targets, sources):
+    """Assign every source variable's value to its target variable."""
+    targets, sources = list(targets), list(sources)
+    if len(targets) != len(sources) or any(
+        tuple(t.shape) != tuple(s.shape) for t, s in zip(targets, sources)
+    ):
+        raise ValueError("The model does not match its cached template.")
+    for target, source in zip(targets, sources):
+        target.assign(source.value)
