@@ -5,21 +5,18 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _validation as V
 from ._builders import ARCHITECTURES, CELLS
-from ._compile import build_compiled_model, network_params, warm_start_model
 from ._normalization import METHODS as WINDOW_METHODS
 from ._predict import predict_function
 from ._reshape import DOC_LINK_TEMPLATE
 from ._scikeras import BaseWrapper
 from ._surface import SciKerasSurface
 from ._tf import keras
-from ._training import train, transaction
-from ._units import from_model_units, inputs_to_model_units, prepare_fit
+from ._training import fit_estimator, initialize_estimator
+from ._units import from_model_units, inputs_to_model_units
 
 __all__ = ["LSTMSeqRegressor"]
 
@@ -63,35 +60,24 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
     standardize : "auto" or bool, default="auto"
         Centre and scale the inputs (per feature, over samples and timesteps)
         and the targets (per output feature, over samples and output steps)
-        with statistics of the training data, and map predictions back.
-        "auto" standardizes when the activation saturates ("tanh",
-        "sigmoid", "hard_sigmoid", "softsign"), which needs inputs of order
-        one, and when ``window_normalization`` applies; not for unbounded
-        activations such as "relu" on raw windows, which extrapolate
-        linearly past the training range and did so better unscaled on the
-        reference experiments (see the user guide). The losses in
-        ``history_`` are in standardized units when it applies. With a
-        window normalization the statistics are those of the shifted windows.
+        of the training data (of the shifted windows, with window
+        normalization), and map predictions back. "auto" standardizes for
+        saturating activations ("tanh", "sigmoid", ...) and normalized
+        windows, not for "relu" on raw windows, which extrapolates past the
+        training range only unscaled. ``history_`` losses are in these units.
     window_normalization : {"auto", "last", "mean"} or None, default="auto"
-        Express every window relative to its own last value ("last") or mean
-        over its timesteps ("mean"), per feature, and predict the target as a
-        change from the value of the input feature it continues; predictions
-        are mapped back with the same window's values. The model then sees
-        shapes, not levels, and forecasts series that drift past every level
-        seen in training (RevIN's "subtract last", Kim et al., ICLR 2022).
-        One-step windows keep their inputs (a window minus its last value
-        would be all zeros) and only the targets are shifted. "auto" is
-        "last" whenever it is known which input feature each target feature
-        continues (see ``target_feature_index``), and None otherwise. None
-        turns it off: use it when the target is not a continuation of the
-        inputs (a label, a quantity of other units). See the user guide's
-        "Forecasting a series".
+        Shift every window by its own last value ("last") or mean ("mean"),
+        per feature, and predict the target as the change from the input
+        feature it continues; predictions are shifted back. The model sees
+        shapes, not levels, and follows series that drift past every level
+        seen in training (RevIN's "subtract last"). One-step windows keep
+        their inputs; only the targets are shifted. "auto" is "last" when
+        ``target_feature_index`` resolves, else None. Use None when the
+        target does not continue the inputs. See :ref:`forecasting`.
     target_feature_index : int, list of int or None, default=None
-        For window normalization: the input feature that each target feature
-        continues (one int for all of them). None means the target's own
-        feature when the target has as many features as the input, and the
-        only input feature when the input has one; with other shapes "auto"
-        turns window normalization off and "last"/"mean" ask for this index.
+        The input feature each target feature continues (one int for all).
+        None: the target's own feature when the feature counts match, the
+        only one for one input feature; otherwise it must be given.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
         Keras optimizer; its parameters can be routed as
         ``optimizer__<name>`` (for example ``optimizer__beta_1=0.8``).
@@ -338,7 +324,9 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         self : LSTMSeqRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, epochs=self.epochs, partial=False)
+        return fit_estimator(
+            self, X, y, sample_weight, epochs=self.epochs, partial=False
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -360,38 +348,7 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         self : LSTMSeqRegressor
             The updated estimator.
         """
-        return self._fit(X, y, sample_weight, epochs=1, partial=True)
-
-    def _fit(self, X, y, sample_weight, *, epochs, partial):
-        reuse = (partial or self.warm_start) and hasattr(self, "model_")
-        with transaction(self, reuse):
-            X, y3, w, state = prepare_fit(self, X, y, sample_weight, reuse=reuse)
-            V.check_split(len(X), self.validation_split)
-            rng = check_random_state(self.random_state)
-            build_seed, shuffle_seed = (int(s) for s in rng.randint(2**31 - 1, size=2))
-            if reuse:
-                fitted = getattr(self, "_network_params", None)
-                model = warm_start_model(self, self.model_, fitted, X.shape[1:])
-                initial_epoch = len(self.history_.get("loss", [])) if partial else 0
-            else:
-                model = build_compiled_model(
-                    self, X.shape[1:], y3.shape[1:], build_seed
-                )
-                initial_epoch = 0
-            result = train(self, model, X, y3, w, epochs, shuffle_seed, initial_epoch)
-            history = result.history
-            if partial and reuse:
-                history = {k: self.history_.get(k, []) + v for k, v in history.items()}
-            self.model_ = model
-            self._network_params = network_params(self)  # for warm starts
-            self.history_ = history
-            self.n_iter_ = len(history["loss"])
-            best = result.best_epoch
-            self.best_epoch_ = best
-            self.best_loss_ = None if best is None else history[result.monitor][best]
-            self.stopped_epoch_ = result.stopped_epoch
-            vars(self).update(state)
-        return self
+        return fit_estimator(self, X, y, sample_weight, epochs=1, partial=True)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def initialize(self, X, y):
@@ -426,19 +383,7 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         >>> est.predict(X).shape, est.history_
         ((4, 2), {})
         """
-        with transaction(self, False):
-            X, y3, _, state = prepare_fit(self, X, y, None, reuse=False)
-            rng = check_random_state(self.random_state)
-            build_seed = int(rng.randint(2**31 - 1, size=2)[0])  # as fit draws it
-            self.model_ = build_compiled_model(
-                self, X.shape[1:], y3.shape[1:], build_seed
-            )
-            self._network_params = network_params(self)  # for warm starts
-            self.history_ = {}
-            self.n_iter_ = 0
-            self.best_epoch_ = self.best_loss_ = self.stopped_epoch_ = None
-            vars(self).update(state)
-        return self
+        return initialize_estimator(self, X, y)
 
     # ----------------------------------------------------------- predicting
     def predict(self, X):

@@ -1,19 +1,30 @@
 """Running a fit: engine choice, the training contract, all-or-nothing updates.
 
+:func:`fit_estimator` and :func:`initialize_estimator` are the bodies of
+``LSTMSeqRegressor.fit``/``partial_fit`` and ``initialize``: data mapped into
+the model's units (:mod:`sklstm._units`), a new or continued model, training,
+and the fitted attributes, set together or not at all.
+
 The functions take the estimator as their first argument and read its
 parameters; they hold no state of their own.
 """
 
 import contextlib
 
-from ._compile import graph_key
+from sklearn.utils import check_random_state
+
+from . import _validation as V
+from ._compile import build_compiled_model, graph_key, network_params, warm_start_model
 from ._divergence import check_loss_did_not_explode
 from ._engine import fused_fit
 from ._keras_loop import keras_fit
 from ._stopping import for_estimator
+from ._units import prepare_fit
 
 __all__ = [
     "engine_name",
+    "fit_estimator",
+    "initialize_estimator",
     "train",
     "transaction",
 ]
@@ -78,3 +89,54 @@ def transaction(est, reuse):
         est.__dict__.clear()
         est.__dict__.update(saved)
         raise
+
+
+def _seeds(est):
+    """The (build, shuffle) seeds of a fit, drawn from ``est.random_state``."""
+    rng = check_random_state(est.random_state)
+    return tuple(int(s) for s in rng.randint(2**31 - 1, size=2))
+
+
+def _set_fitted(est, model, history, state, result=None):
+    """Set every fitted attribute of ``est`` at once."""
+    est.model_ = model
+    est._network_params = network_params(est)  # for warm starts
+    est.history_ = history
+    est.n_iter_ = len(history.get("loss", []))
+    best = None if result is None else result.best_epoch
+    est.best_epoch_ = best
+    est.best_loss_ = None if best is None else history[result.monitor][best]
+    est.stopped_epoch_ = None if result is None else result.stopped_epoch
+    vars(est).update(state)
+
+
+def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
+    """Fit ``est``: a new model, or a continuation (warm start, partial fit)."""
+    reuse = (partial or est.warm_start) and hasattr(est, "model_")
+    with transaction(est, reuse):
+        X, y3, w, state = prepare_fit(est, X, y, sample_weight, reuse=reuse)
+        V.check_split(len(X), est.validation_split)
+        build_seed, shuffle_seed = _seeds(est)
+        if reuse:
+            fitted = getattr(est, "_network_params", None)
+            model = warm_start_model(est, est.model_, fitted, X.shape[1:])
+            initial_epoch = len(est.history_.get("loss", [])) if partial else 0
+        else:
+            model = build_compiled_model(est, X.shape[1:], y3.shape[1:], build_seed)
+            initial_epoch = 0
+        result = train(est, model, X, y3, w, epochs, shuffle_seed, initial_epoch)
+        history = result.history
+        if partial and reuse:
+            history = {k: est.history_.get(k, []) + v for k, v in history.items()}
+        _set_fitted(est, model, history, state, result)
+    return est
+
+
+def initialize_estimator(est, X, y):
+    """Give ``est`` a new, compiled, untrained model for (X, y)."""
+    with transaction(est, False):
+        X, y3, _, state = prepare_fit(est, X, y, None, reuse=False)
+        build_seed = _seeds(est)[0]  # the seed fit would build with
+        model = build_compiled_model(est, X.shape[1:], y3.shape[1:], build_seed)
+        _set_fitted(est, model, {}, state)
+    return est
