@@ -4,6 +4,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
+# Editable installs: -qq keeps pip's errors but hides setuptools' notice that
+# every editable install prints ("Editable installation ... be careful with
+# folders in your working directory"); the packaging itself is checked,
+# warnings as errors, by `make wheel-check`.
+EDITABLE := $(PIP) install -qq -e
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: demo test lint format docs bench bench-quick wheel-check clean
@@ -13,15 +18,15 @@ $(BIN)/python:
 	$(PIP) install -q --upgrade pip
 
 $(VENV)/.base: pyproject.toml | $(BIN)/python
-	$(PIP) install -q -e .
+	$(EDITABLE) .
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(PIP) install -q -e ".[test,distributed]"
+	$(EDITABLE) ".[test,distributed]"
 	touch $@
 
 $(VENV)/.docs: pyproject.toml | $(BIN)/python
-	$(PIP) install -q -e ".[docs]"
+	$(EDITABLE) ".[docs]"
 	touch $@
 
 ## demo: install sklstm and run the reference tutorial (about a minute or two)

@@ -1,7 +1,7 @@
 """
-==============================================
+================================================
 Forecasting a trending series: CO2 at Mauna Loa
-==============================================
+================================================
 
 A year-ahead forecast of the monthly CO2 concentration at Mauna Loa, a series
 that rises every year: the held-out years lie above every level seen in
