@@ -82,8 +82,7 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True, layout="constrained
 shown = [0, len(X_test) // 2, len(X_test) - 1]
 for ax, (name, model) in zip(axes, [("LSTM", lstm), ("RidgeCV", ridge)]):
     ForecastDisplay.from_estimator(model, X_test, y_test, sample_indices=shown, ax=ax)
-    ax.set_title(name)
-    ax.set_xlabel("months from the forecast origin")
+    ax.set(title=name, xlabel="months from the forecast origin", ylabel="")
 axes[0].set_ylabel("CO2 (ppm)")
 plt.show()
 
