@@ -188,7 +188,7 @@ def test_keyboard_interrupt_leaves_estimator_usable(fitted, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sklstm._regressor.train", interrupted)
+    monkeypatch.setattr("sklstm._training.train", interrupted)
     with pytest.raises(KeyboardInterrupt):
         fitted.fit(X * 2, Y)
     monkeypatch.undo()
