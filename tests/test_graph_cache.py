@@ -3,7 +3,6 @@
 import pickle
 import subprocess
 import sys
-import threading
 
 import numpy as np
 import pytest
@@ -58,21 +57,11 @@ def test_each_estimator_owns_its_weights():
     assert not np.array_equal(b.predict(X), expected)
 
 
-def test_parallel_threaded_fits_equal_sequential_ones():
+def test_parallel_threaded_fits_equal_sequential_ones(
+    assert_threaded_fits_equal_sequential,
+):
     params = [{**A, "random_state": s} for s in range(3)] + [B]
-    sequential = [LSTMSeqRegressor(**p).fit(X, Y).predict(X) for p in params]
-    results = [None] * len(params)
-
-    def work(i):
-        results[i] = LSTMSeqRegressor(**params[i]).fit(X, Y).predict(X)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(params))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for got, expected in zip(results, sequential, strict=True):
-        np.testing.assert_array_equal(got, expected)
+    assert_threaded_fits_equal_sequential(params, X, Y)
 
 
 @pytest.mark.parametrize("maxsize", [1, 3])

@@ -2,7 +2,6 @@
 
 import pickle
 import random
-import threading
 
 import keras
 import numpy as np
@@ -63,21 +62,11 @@ def test_keras_engine_leaves_global_random_state_alone():
     np.testing.assert_array_equal(np.random.get_state()[1], np_state[1])  # noqa: NPY002
 
 
-def test_keras_engine_threaded_fits_equal_sequential_ones():
+def test_keras_engine_threaded_fits_equal_sequential_ones(
+    assert_threaded_fits_equal_sequential,
+):
     params = [dict(TINY, engine="keras", random_state=s) for s in range(3)]
-    sequential = [LSTMSeqRegressor(**p).fit(X, Y).predict(X) for p in params]
-    results = [None] * len(params)
-
-    def work(i):
-        results[i] = LSTMSeqRegressor(**params[i]).fit(X, Y).predict(X)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for got, expected in zip(results, sequential, strict=True):
-        np.testing.assert_array_equal(got, expected)
+    assert_threaded_fits_equal_sequential(params, X, Y)
 
 
 def _warm(**params):
