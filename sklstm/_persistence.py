@@ -24,7 +24,6 @@ ones, a truncated archive) raises :class:`UnsafeModelError`.
 
 import io
 import json
-import math
 import os
 import re
 import tempfile
@@ -35,18 +34,13 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._architectures import keras_layers
-from ._normalization import METHODS
+from ._fitted_json import fitted_from_json, fitted_to_json
 
 __all__ = ["UnsafeModelError", "load", "save"]
 
 _MODEL, _STATE = "model.keras", "estimator.json"
 _FORMAT = "sklstm.LSTMSeqRegressor"
 _ROUTED = ("optimizer__", "loss__")
-_SHAPES = ("input_shape_", "output_shape_", "target_shape_")
-_SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
-_WINDOW = ("window_normalization_", "target_feature_index_")
-# Training facts: int or None (an int or float for best_loss_).
-_TRAINING = ("n_iter_", "best_epoch_", "best_loss_", "stopped_epoch_")
 _BOMB_FLOOR, _BOMB_RATIO = 1 << 26, 100  # a member may not expand beyond these
 # The Keras objects sklstm builds, by module (None: any class of the module);
 # the layers come from the architecture registry.
@@ -122,27 +116,7 @@ def save(estimator, path):
             "; use pickle or joblib for other estimators (trusted use only)."
         )
     check_is_fitted(estimator)
-    fitted = {
-        "history_": {
-            str(k): [float(v) for v in vs] for k, vs in estimator.history_.items()
-        },
-        "n_features_in_": int(estimator.n_features_in_),
-    }
-    for name in _SHAPES:
-        fitted[name] = [int(d) for d in getattr(estimator, name)]
-    if hasattr(estimator, "feature_names_in_"):
-        fitted["feature_names_in_"] = [str(n) for n in estimator.feature_names_in_]
-    for name in _SCALING:
-        value = getattr(estimator, name, None)
-        fitted[name] = None if value is None else [float(v) for v in value]
-    index = estimator.target_feature_index_
-    fitted["window_normalization_"] = estimator.window_normalization_
-    fitted["target_feature_index_"] = None if index is None else index.tolist()
-    for name in _TRAINING:
-        if hasattr(estimator, name):
-            value = getattr(estimator, name)
-            cast = float if name == "best_loss_" else int
-            fitted[name] = None if value is None else cast(value)
+    fitted = fitted_to_json(estimator)
     state = {
         "format": _FORMAT,
         "sklstm_version": __version__,
@@ -225,7 +199,10 @@ def load(path):
         estimator._validate_params()
     except (TypeError, ValueError) as exc:
         raise UnsafeModelError(f"{where}: {exc}") from exc
-    fitted = _check_fitted(fitted, where)
+    try:
+        fitted = fitted_from_json(fitted)
+    except ValueError as exc:
+        raise UnsafeModelError(f"{where}: {exc}") from None
     model = _load_keras(members[_MODEL], where)
     expected = ((None, *fitted["input_shape_"]), (None, *fitted["output_shape_"]))
     if (model.input_shape, model.output_shape) != expected:
@@ -317,88 +294,6 @@ def _check_version(saved, where):
             f"{__version__!r}; files load only in the major.minor version that "
             "saved them. Load it with that version, or refit the model."
         )
-
-
-def _check_scaling(fitted, n_x, n_y, where):
-    """Validate the standardization statistics; return them as arrays."""
-    values = [fitted.get(name) for name in _SCALING]
-    if all(v is None for v in values):
-        return dict.fromkeys(_SCALING)
-    sizes = (n_x, n_x, n_y, n_y)
-    if not all(
-        isinstance(v, list)
-        and len(v) == n
-        and all(type(x) in (int, float) and math.isfinite(x) for x in v)
-        for v, n in zip(values, sizes)
-    ) or not all(x > 0 for v in values[1::2] for x in v):
-        raise UnsafeModelError(f"{where}: standardization statistics malformed.")
-    return {k: np.asarray(v, dtype=np.float32) for k, v in zip(_SCALING, values)}
-
-
-def _check_window(fitted, n_x, n_y, where):
-    """Validate the resolved window normalization; return it."""
-    method, index = (fitted.get(name) for name in _WINDOW)
-    if method is None and index is None:
-        return dict.fromkeys(_WINDOW)
-    if not (
-        method in METHODS
-        and isinstance(index, list)
-        and len(index) == n_y
-        and all(type(i) is int and 0 <= i < n_x for i in index)
-    ):
-        raise UnsafeModelError(f"{where}: window normalization malformed.")
-    return {_WINDOW[0]: method, _WINDOW[1]: np.asarray(index)}
-
-
-def _check_fitted(fitted, where):
-    """Validate the fitted attributes' types and consistency; return them."""
-
-    def ints(value, lengths):  # a list of positive ints (not bools)
-        ok = isinstance(value, list) and len(value) in lengths
-        return ok and all(type(d) is int and d > 0 for d in value)
-
-    shapes = [fitted.get(name) for name in _SHAPES]
-    history, n_in = fitted.get("history_"), fitted.get("n_features_in_")
-    names = fitted.get("feature_names_in_", [""] * n_in if ints([n_in], (1,)) else 0)
-    if not (
-        set(fitted)
-        <= {
-            *_SHAPES,
-            *_SCALING,
-            *_WINDOW,
-            *_TRAINING,
-            "history_",
-            "n_features_in_",
-            "feature_names_in_",
-        }
-        and all(
-            fitted.get(name) is None or type(fitted[name]) in (int, float)
-            for name in _TRAINING
-        )
-        and isinstance(history, dict)
-        and all(
-            isinstance(v, list) and {type(x) for x in v} <= {int, float}
-            for v in history.values()
-        )
-        and ints(shapes[0], (2,))
-        and ints(shapes[1], (2,))
-        and ints(shapes[2], (0, 1, 2))
-        and n_in == shapes[0][0]
-        and math.prod(shapes[1]) == math.prod(shapes[2])
-        and isinstance(names, list)
-        and len(names) == n_in
-        and all(isinstance(n, str) for n in names)
-    ):
-        raise UnsafeModelError(f"{where}: fitted attributes malformed or inconsistent.")
-    out = {name: tuple(shape) for name, shape in zip(_SHAPES, shapes)}
-    out.update(_check_scaling(fitted, shapes[0][1], shapes[1][1], where))
-    out.update(_check_window(fitted, shapes[0][1], shapes[1][1], where))
-    out.update({name: fitted[name] for name in _TRAINING if name in fitted})
-    out["history_"] = {k: [float(v) for v in vs] for k, vs in history.items()}
-    out["n_features_in_"] = n_in
-    if "feature_names_in_" in fitted:
-        out["feature_names_in_"] = np.asarray(names, dtype=object)
-    return out
 
 
 def _keras_object_ok(node, loss_functions):
