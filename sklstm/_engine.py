@@ -23,7 +23,7 @@ import weakref
 
 from ._data import as_tensor, split_arrays
 from ._divergence import TrainingDivergedError, non_finite_message
-from ._graph_cache import GraphCache, clone_compiled, copy_values
+from ._graph_cache import GraphCache, clone_compiled
 from ._stopping import (
     EarlyStopping,
     FitResult,
@@ -377,16 +377,12 @@ def fused_fit(
         loop = _get_loop(model, spec)
         return _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose)
     key = (cache_key, spec)
-    loop = LOOPS.take(key, lambda: _FusedLoop(clone_compiled(model), spec, owned=True))
-    template = loop.model
-    copy_values(template.variables, model.variables)
-    copy_values(template.optimizer.variables, model.optimizer.variables)
-    try:
+
+    def make():
+        return _FusedLoop(clone_compiled(model), spec, owned=True)
+
+    with LOOPS.lend(key, model, make, template=lambda loop: loop.model) as loop:
         return _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose)
-    finally:
-        copy_values(model.variables, template.variables)
-        copy_values(model.optimizer.variables, template.optimizer.variables)
-        LOOPS.give(key, loop)
 
 
 def _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose):

@@ -11,6 +11,7 @@ recently used ones are dropped), which bounds both memory and tracing.
 """
 
 import collections
+import contextlib
 import threading
 
 from ._tf import keras
@@ -64,6 +65,36 @@ class GraphCache:
             self._idle.move_to_end(key)
             self._evict()
             return idle[0]
+
+    @contextlib.contextmanager
+    def lend(self, key, model, make, *, template=lambda entry: entry):
+        """Lend an entry for ``key`` whose template holds ``model``'s state.
+
+        The template's variables (weights and optimizer state) take
+        ``model``'s values on entry and give them back on exit, also when
+        the block raises; the entry then returns to the pool.
+
+        Parameters
+        ----------
+        key : hashable
+            The configuration.
+        model : keras.Model
+            The compiled model whose state is trained.
+        make : callable
+            Makes a new entry when none is idle.
+        template : callable, default=identity
+            Returns the template model of an entry.
+        """
+        entry = self.take(key, make)
+        shadow = template(entry)
+        copy_values(shadow.variables, model.variables)
+        copy_values(shadow.optimizer.variables, model.optimizer.variables)
+        try:
+            yield entry
+        finally:
+            copy_values(model.variables, shadow.variables)
+            copy_values(model.optimizer.variables, shadow.optimizer.variables)
+            self.give(key, entry)
 
     def _evict(self):
         while sum(map(len, self._idle.values())) > self.maxsize:

@@ -11,7 +11,7 @@ parallel threads do not disturb each other or the user's seeds.
 
 from ._data import split_arrays
 from ._divergence import check_finite_history
-from ._graph_cache import GraphCache, clone_compiled, copy_values
+from ._graph_cache import GraphCache, clone_compiled
 from ._stopping import (
     FitResult,
     as_early_stopping,
@@ -121,15 +121,10 @@ def keras_fit(
     if cache_key is None:
         new = model.fit(data, **fit).history
     else:
-        template = TEMPLATES.take(cache_key, lambda: clone_compiled(model))
-        copy_values(template.variables, model.variables)
-        copy_values(template.optimizer.variables, model.optimizer.variables)
-        try:
+        with TEMPLATES.lend(
+            cache_key, model, lambda: clone_compiled(model)
+        ) as template:
             new = template.fit(data, **fit).history
-        finally:
-            copy_values(model.variables, template.variables)
-            copy_values(model.optimizer.variables, template.optimizer.variables)
-            TEMPLATES.give(cache_key, template)
     history = {} if history is None else history
     for key, values in new.items():
         history.setdefault(key, []).extend(float(v) for v in values)
