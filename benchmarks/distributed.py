@@ -41,7 +41,7 @@ import numpy as np
 from sklearn.model_selection import GridSearchCV, KFold
 
 from sklstm import LSTMSeqRegressor
-from sklstm._builders import ARCHITECTURES
+from sklstm._model.builders import ARCHITECTURES
 from sklstm.datasets import load_reference
 
 from ._common import ratio, verdict
@@ -92,7 +92,7 @@ def _warm_up(architectures):
     the timed searches. Returns what the process's TensorFlow runs on:
     ``(OMP_NUM_THREADS, intra-op threads)``.
     """
-    from sklstm._tf import tf
+    from sklstm._utils.tf import tf
 
     X, y = _data()
     for arch in architectures:

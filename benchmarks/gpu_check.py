@@ -35,9 +35,9 @@ import numpy as np
 
 import sklstm  # noqa: F401  (before TensorFlow: keeps its start-up noise quiet)
 from sklstm import LSTMSeqRegressor
-from sklstm._builders import UNROLL_MAX_STEPS
-from sklstm._tf import keras, tf
+from sklstm._model.builders import UNROLL_MAX_STEPS
 from sklstm._tutorial import EXPERIMENTS, run_experiment
+from sklstm._utils.tf import keras, tf
 
 FULL = dict(n=200_000, epochs=2, reference_epochs=None)  # None: the reference's
 QUICK = dict(n=2_000, epochs=1, reference_epochs=2)

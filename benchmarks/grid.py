@@ -26,8 +26,8 @@ import numpy as np
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 
 from sklstm import LSTMSeqRegressor
-from sklstm._builders import ARCHITECTURES, build_model
-from sklstm._tf import keras
+from sklstm._model.builders import ARCHITECTURES, build_model
+from sklstm._utils.tf import keras
 from sklstm.datasets import load_reference
 
 from ._common import ratio, verdict

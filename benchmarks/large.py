@@ -64,8 +64,8 @@ def _memory():
 def _child(side, n, epochs):
     """Run one side in this (fresh) process; print its measures as JSON."""
     from sklstm import LSTMSeqRegressor
-    from sklstm._builders import build_model
-    from sklstm._tf import keras
+    from sklstm._model.builders import build_model
+    from sklstm._utils.tf import keras
 
     X, y = make_data(n)
     baseline = _memory()[0]

@@ -4,7 +4,7 @@ Each experiment of :data:`sklstm._tutorial.EXPERIMENTS` is trained twice, side
 by side, at the reference settings (1000 epochs, batch 3, validation split
 0.2, relu, adam, mse, units from the data set):
 
-- Keras: the identical model from :func:`sklstm._builders.build_model` (with
+- Keras: the identical model from :func:`sklstm._model.builders.build_model` (with
   the same initial weights as the estimator's), compiled with adam and mse,
   trained by ``model.fit`` on the targets reshaped to the model's 3-D output;
 - sklstm: ``LSTMSeqRegressor(**settings, random_state=seed).fit(X, y)``.
@@ -23,9 +23,9 @@ import time
 import numpy as np
 
 import sklstm  # noqa: F401  (quiet TensorFlow import before Keras)
-from sklstm._builders import build_model
-from sklstm._tf import keras
+from sklstm._model.builders import build_model
 from sklstm._tutorial import EXPERIMENTS, REFERENCE_SETTINGS, run_experiment
+from sklstm._utils.tf import keras
 from sklstm.datasets import load_reference
 
 from ._common import estimator_seeds, ratio, verdict

@@ -20,7 +20,7 @@ import numpy as np
 
 import sklstm  # noqa: F401  (quiet TensorFlow import first)
 from sklstm import LSTMSeqRegressor
-from sklstm._builders import ARCHITECTURES
+from sklstm._model.builders import ARCHITECTURES
 
 from ._common import verdict
 

@@ -9,9 +9,9 @@ imported on first use, so the transformers load in a blink.
 
 import importlib
 
-from ._persistence import UnsafeModelError, load, save
-from ._reshape import SequenceFlattener, SequenceReshaper
-from ._windows import make_windows
+from ._data.reshape import SequenceFlattener, SequenceReshaper
+from ._data.windows import make_windows
+from ._persistence.files import UnsafeModelError, load, save
 
 # The one place the version is written (pyproject.toml reads it from here).
 __version__ = "0.1.0"
@@ -31,10 +31,10 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ForecastDisplay": "._forecast_display",
-    "HistoryDisplay": "._display",
-    "LSTMSeqRegressor": "._regressor",
-    "TrainingDivergedError": "._divergence",
+    "ForecastDisplay": "._display.forecast",
+    "HistoryDisplay": "._display.history",
+    "LSTMSeqRegressor": "._estimator.regressor",
+    "TrainingDivergedError": "._training.divergence",
     "datasets": ".datasets",
 }
 

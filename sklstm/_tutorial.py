@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from ._architectures import REGISTRY
+from ._model.architectures import REGISTRY
 from .datasets import REFERENCE_PROBLEMS, load_reference
 
 __all__ = [
@@ -71,7 +71,7 @@ def run_experiment(problem, architecture, *, seed=0, **overrides):
         ``printed``, ``error`` (worst absolute error of the prediction),
         ``printed_error`` and ``fit_time`` (seconds).
     """
-    from ._regressor import LSTMSeqRegressor
+    from ._estimator.regressor import LSTMSeqRegressor
 
     data = load_reference(problem)
     params = {

@@ -12,7 +12,7 @@ All arrays are float64 and freshly built on every call.
 import numpy as np
 from sklearn.utils import Bunch
 
-from . import _architectures
+from ._model import architectures as _architectures
 
 __all__ = [
     "ARCHITECTURES",
@@ -31,7 +31,7 @@ REFERENCE_PROBLEMS = (
 )
 
 #: Architecture names used as keys of the ``printed`` entries (all of
-#: sklstm's architectures, from :mod:`sklstm._architectures`).
+#: sklstm's architectures, from :mod:`sklstm._model.architectures`).
 ARCHITECTURES = _architectures.ARCHITECTURES
 
 _PRINTED = {

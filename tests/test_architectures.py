@@ -2,10 +2,11 @@
 
 import pytest
 
-from sklstm import _persistence, _tutorial, datasets
-from sklstm._architectures import ARCHITECTURES, REGISTRY, keras_layers
-from sklstm._builders import build_model
-from sklstm._regressor import LSTMSeqRegressor
+from sklstm import _tutorial, datasets
+from sklstm._estimator.regressor import LSTMSeqRegressor
+from sklstm._model.architectures import ARCHITECTURES, REGISTRY, keras_layers
+from sklstm._model.builders import build_model
+from sklstm._persistence import files as _persistence
 
 _META = dict(n_timesteps_in=3, n_features_in=2, n_steps_out=2, n_features_out=1)
 

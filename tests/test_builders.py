@@ -1,13 +1,13 @@
 import numpy as np
 import pytest
 
-from sklstm._builders import (
+from sklstm._model.builders import (
     ARCHITECTURES,
     build_encoder_decoder,
     build_model,
     build_vector_model,
 )
-from sklstm._tf import keras
+from sklstm._utils.tf import keras
 
 
 def _meta(t_in=3, f_in=1, s_out=3, f_out=1):

@@ -110,7 +110,7 @@ def test_dask_search_equals_local_search(client, local_search):
 def _tf_threads():
     """What a worker reports: its OMP_NUM_THREADS and TF's thread pools."""
     from sklstm import LSTMSeqRegressor  # noqa: F401  (imports TF the sklstm way)
-    from sklstm._tf import tf
+    from sklstm._utils.tf import tf
 
     return (
         os.environ.get("OMP_NUM_THREADS"),
@@ -261,7 +261,7 @@ def test_gpu_check_finds_cudnn_where_keras_allows_it(monkeypatch):
     if str(ROOT) not in sys.path:
         monkeypatch.syspath_prepend(str(ROOT))
     from benchmarks import gpu_check
-    from sklstm._compile import build_compiled_model
+    from sklstm._model.compile import build_compiled_model
 
     def model(steps, **params):
         est = LSTMSeqRegressor(architecture="stacked", units=4, **params)

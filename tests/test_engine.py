@@ -1,15 +1,15 @@
-"""Tests for the fused in-graph training engine (sklstm._engine)."""
+"""Tests for the fused in-graph training engine (sklstm._training.engine)."""
 
 import keras
 import numpy as np
 import pytest
 
-from sklstm._engine import (
+from sklstm._model.predict import make_predict_function
+from sklstm._training.engine import (
     EarlyStopping,
     TrainingDivergedError,
     fused_fit,
 )
-from sklstm._predict import make_predict_function
 
 X_REF = np.arange(1, 44, 3, dtype="float32").reshape(15, 1, 1)
 Y_REF = np.concatenate([X_REF + 1, X_REF + 2], axis=1) / 10.0

@@ -5,7 +5,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from sklstm import LSTMSeqRegressor, make_windows
-from sklstm._fitted_json import fitted_from_json, fitted_to_json
+from sklstm._persistence.fitted_json import fitted_from_json, fitted_to_json
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for the per-process cache of traced graphs (sklstm._graph_cache)."""
+"""Tests for the per-process cache of traced graphs (sklstm._model.graph_cache)."""
 
 import pickle
 import subprocess
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sklstm import LSTMSeqRegressor
-from sklstm._engine import trace_count
-from sklstm._graph_cache import GraphCache
+from sklstm._model.graph_cache import GraphCache
+from sklstm._training.engine import trace_count
 
 RNG = np.random.default_rng(0)
 X, Y = RNG.normal(size=(24, 4, 2)), RNG.normal(size=(24, 3))
@@ -87,7 +87,7 @@ def test_graph_cache_pools_entries_and_drops_the_least_recently_used(maxsize):
 
 
 def test_keras_engine_fits_of_one_configuration_share_one_template():
-    from sklstm._keras_loop import TEMPLATES
+    from sklstm._training.keras_loop import TEMPLATES
 
     TEMPLATES.clear()
     params = dict(architecture="simple", units=7, epochs=2, engine="keras")

@@ -7,7 +7,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from sklstm import LSTMSeqRegressor, load, make_windows, save
-from sklstm._normalization import locations, resolve, shift_inputs
+from sklstm._data.normalization import locations, resolve, shift_inputs
 
 FAST = dict(units=4, epochs=2, batch_size=8, random_state=0)
 RNG = np.random.default_rng(0)

@@ -16,9 +16,9 @@ from sklearn.exceptions import NotFittedError
 
 import sklstm
 from sklstm import LSTMSeqRegressor, SequenceReshaper
-from sklstm import _persistence as P
-from sklstm._persistence import UnsafeModelError, load, save
-from sklstm._tf import keras
+from sklstm._persistence import files as P
+from sklstm._persistence.files import UnsafeModelError, load, save
+from sklstm._utils.tf import keras
 
 FAST = dict(units=4, epochs=2, batch_size=8, random_state=0)
 RNG = np.random.default_rng(0)

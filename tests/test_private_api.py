@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from sklstm._private_api import PRIVATE_APIS
+from sklstm._utils.private_api import PRIVATE_APIS
 
 _PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "sklstm"
 
@@ -28,14 +28,16 @@ def _private_imports(path):
     return {name for name in found if _is_private(name)}
 
 
-@pytest.mark.parametrize("path", sorted(_PACKAGE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(_PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(_PACKAGE))
+)
 def test_every_private_import_is_listed(path):
     unlisted = {
         name
         for name in _private_imports(path)
         if not any(name == api or name.startswith(api + ".") for api in PRIVATE_APIS)
     }
-    assert not unlisted, f"{path.name} imports private {sorted(unlisted)}"
+    assert not unlisted, f"{path} imports private {sorted(unlisted)}"
 
 
 def test_the_checker_sees_private_imports(tmp_path):

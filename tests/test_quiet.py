@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from sklstm._quiet import environ_default, user_wants_logs
+from sklstm._utils.quiet import environ_default, user_wants_logs
 
 # Records every os.dup2 onto file descriptor 2 and the environment, before and
 # after the code under test; prints them as JSON on stdout.
@@ -39,7 +39,7 @@ _PROBE = textwrap.dedent(
 
 # Importing the estimator imports TensorFlow (quiet fits are checked in
 # tests/test_integration.py).
-_IMPORT_TF = "from sklstm import LSTMSeqRegressor\nimport sklstm._tf\n"
+_IMPORT_TF = "from sklstm import LSTMSeqRegressor\nimport sklstm._utils.tf\n"
 
 
 def _probe(code, level):

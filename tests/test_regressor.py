@@ -8,7 +8,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from sklstm import LSTMSeqRegressor, SequenceReshaper
-from sklstm._builders import ARCHITECTURES
+from sklstm._model.builders import ARCHITECTURES
 from sklstm.datasets import load_many_to_many, load_reference
 
 FAST = dict(units=4, epochs=2, batch_size=8, random_state=0)

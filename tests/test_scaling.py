@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from sklstm import LSTMSeqRegressor
-from sklstm._scaling import fit_stats, scale, unscale
+from sklstm._data.scaling import fit_stats, scale, unscale
 
 FAST = dict(units=4, epochs=3, batch_size=4, random_state=0)
 rng = np.random.default_rng(0)

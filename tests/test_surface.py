@@ -1,4 +1,4 @@
-"""The estimator's public surface, name by name (see sklstm/_surface.py)."""
+"""The estimator's public surface, name by name (see sklstm/_estimator/surface.py)."""
 
 import io
 

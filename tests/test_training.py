@@ -1,4 +1,4 @@
-"""Tests for the training contract (sklstm._training, _stopping, _divergence)."""
+"""Tests for the training contract: sklstm._training (contract, stopping, ...)."""
 
 import pickle
 import random
@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 
 from sklstm import LSTMSeqRegressor, TrainingDivergedError
-from sklstm._divergence import check_loss_did_not_explode
+from sklstm._training.divergence import check_loss_did_not_explode
 
 RNG = np.random.default_rng(3)
 X, Y = RNG.normal(size=(30, 4, 2)), RNG.normal(size=(30, 2))

@@ -6,7 +6,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklstm import LSTMSeqRegressor
-from sklstm._engine import TrainingDivergedError
+from sklstm._training.engine import TrainingDivergedError
 
 FAST = dict(units=4, epochs=2, random_state=0)
 rng = np.random.default_rng(0)
@@ -67,7 +67,7 @@ def test_too_few_samples_for_validation_split():
     ],
 )
 def test_invalid_hyperparameters_raise_before_building(params, name, monkeypatch):
-    import sklstm._compile as module
+    import sklstm._model.compile as module
 
     def no_build(*args, **kwargs):  # pragma: no cover - must not be reached
         raise AssertionError("a model was built")
@@ -188,7 +188,7 @@ def test_keyboard_interrupt_leaves_estimator_usable(fitted, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sklstm._training.train", interrupted)
+    monkeypatch.setattr("sklstm._training.contract.train", interrupted)
     with pytest.raises(KeyboardInterrupt):
         fitted.fit(X * 2, Y)
     monkeypatch.undo()

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklstm._windows import make_windows
+from sklstm._data.windows import make_windows
 
 
 def test_hand_computed_1d():

@@ -10,9 +10,9 @@ import types
 
 import numpy as np
 
-from ._compile import structure_key
-from ._graph_cache import GraphCache
-from ._tf import keras, tf
+from .._utils.tf import keras, tf
+from .compile import structure_key
+from .graph_cache import GraphCache
 
 __all__ = ["make_predict_function", "predict_function"]
 

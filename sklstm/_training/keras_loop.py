@@ -1,24 +1,24 @@
 """Training through Keras's own ``model.fit`` (the ``engine="keras"`` path).
 
 Used when something needs Keras's loop, such as user callbacks; the fused
-engine in :mod:`sklstm._engine` is the fast default. Both take the same
-arguments and return the same :class:`~sklstm._stopping.FitResult`.
+engine in :mod:`sklstm._training.engine` is the fast default. Both take the same
+arguments and return the same :class:`~sklstm._training.stopping.FitResult`.
 
 Shuffling is seeded through the data pipeline (a ``tf.data`` shuffle with
 its own seed), so no global random state is set, read or restored: fits in
 parallel threads do not disturb each other or the user's seeds.
 """
 
-from ._data import split_arrays
-from ._divergence import check_finite_history
-from ._graph_cache import GraphCache, clone_compiled
-from ._stopping import (
+from .._model.graph_cache import GraphCache, clone_compiled
+from .._utils.tf import keras, tf
+from .arrays import split_arrays
+from .divergence import check_finite_history
+from .stopping import (
     FitResult,
     as_early_stopping,
     best_epoch,
     keras_callback,
 )
-from ._tf import keras, tf
 
 __all__ = ["TEMPLATES", "keras_fit"]
 
@@ -86,7 +86,7 @@ def keras_fit(
         History of earlier epochs; the new epochs are appended in place.
     cache_key : hashable, default=None
         The model's configuration; fits with one key run ``fit`` on one
-        cached template model (see :mod:`sklstm._graph_cache`), so Keras
+        cached template model (see :mod:`sklstm._model.graph_cache`), so Keras
         traces its training function once. Callbacks then see the template.
 
     Returns

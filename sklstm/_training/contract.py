@@ -2,7 +2,7 @@
 
 :func:`fit_estimator` and :func:`initialize_estimator` are the bodies of
 ``LSTMSeqRegressor.fit``/``partial_fit`` and ``initialize``: data mapped into
-the model's units (:mod:`sklstm._units`), a new or continued model, training,
+the model's units (:mod:`sklstm._data.units`), a new or continued model, training,
 and the fitted attributes, set together or not at all.
 
 The functions take the estimator as their first argument and read its
@@ -13,13 +13,18 @@ import contextlib
 
 from sklearn.utils import check_random_state
 
-from . import _validation as V
-from ._compile import build_compiled_model, graph_key, network_params, warm_start_model
-from ._divergence import check_loss_did_not_explode
-from ._engine import fused_fit
-from ._keras_loop import keras_fit
-from ._stopping import for_estimator
-from ._units import prepare_fit
+from .._data import validation as V
+from .._data.units import prepare_fit
+from .._model.compile import (
+    build_compiled_model,
+    graph_key,
+    network_params,
+    warm_start_model,
+)
+from .divergence import check_loss_did_not_explode
+from .engine import fused_fit
+from .keras_loop import keras_fit
+from .stopping import for_estimator
 
 __all__ = [
     "engine_name",
@@ -48,9 +53,10 @@ def train(est, model, X, y, w, epochs, seed, initial_epoch):
     The one training contract: both engines get the same arguments (epoch
     indices are absolute, as in Keras: epochs ``initial_epoch`` to
     ``initial_epoch + epochs - 1`` are run), apply the same early-stopping
-    and divergence rules (:mod:`sklstm._stopping`, :mod:`sklstm._divergence`)
-    and return the same :class:`~sklstm._stopping.FitResult`, whose
-    ``history`` holds only the epochs of this call.
+    and divergence rules (:mod:`sklstm._training.stopping`,
+    :mod:`sklstm._training.divergence`) and return the same
+    :class:`~sklstm._training.stopping.FitResult`, whose ``history`` holds
+    only the epochs of this call.
     """
     common = dict(
         sample_weight=w,

@@ -14,7 +14,7 @@ import collections
 import contextlib
 import threading
 
-from ._tf import keras
+from .._utils.tf import keras
 
 __all__ = ["GraphCache", "clone_compiled", "copy_values"]
 

@@ -1,12 +1,12 @@
 """The registry of architectures: the one list every part of sklstm reads.
 
-Each entry says how :func:`sklstm._builders.build_model` builds the
+Each entry says how :func:`sklstm._model.builders.build_model` builds the
 architecture (builder family, default depth, bidirectional or not, output
 head), which Keras layers its models contain (the allow-list of
 :func:`sklstm.load`) and on which reference problems the tutorial runs it.
 The estimator's ``architecture`` parameter, the data sets, the tutorial and
 the safe file format all read this module, so adding an architecture is one
-entry here (plus a builder family in :mod:`sklstm._builders` if none fits)
+entry here (plus a builder family in :mod:`sklstm._model.builders` if none fits)
 and its tests. It imports no TensorFlow.
 """
 

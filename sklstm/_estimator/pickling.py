@@ -5,7 +5,7 @@ Importing SciKeras replaces ``__reduce__`` (and ``__deepcopy__``) of every
 functions that call private Keras saving code. sklstm does not rely on them:
 :class:`~sklstm.LSTMSeqRegressor` packs its own state. The fitted Keras
 model travels as the bytes of Keras's native ``.keras`` format (layers,
-weights and optimizer state, see :func:`sklstm._persistence.model_to_bytes`),
+weights and optimizer state, see :func:`sklstm._persistence.files.model_to_bytes`),
 Keras optimizer and loss instances given as parameters travel as their
 Keras configuration, and Keras callbacks without the model of their last fit.
 Everything else in the estimator's ``__dict__`` is
@@ -17,7 +17,7 @@ Pickles run code when loaded: load only those you made yourself, and use
 
 import copy
 
-from ._persistence import model_from_bytes, model_to_bytes
+from .._persistence.files import model_from_bytes, model_to_bytes
 
 __all__ = ["copy_keras_params", "pack_state", "unpack_state"]
 
@@ -35,7 +35,7 @@ class _Packed:
 
 
 def _keras_config_types():
-    from ._tf import keras
+    from .._utils.tf import keras
 
     return (keras.optimizers.Optimizer, keras.losses.Loss, keras.metrics.Metric)
 
@@ -47,7 +47,7 @@ def copy_keras_params(params):
     SciKeras's patch; a copy made from the object's Keras configuration needs
     none. Returns only the parameters that were copied.
     """
-    from ._tf import keras
+    from .._utils.tf import keras
 
     types = _keras_config_types()
     return {
@@ -61,7 +61,7 @@ def copy_keras_params(params):
 
 def pack_state(state):
     """Return a copy of ``state`` (an estimator's ``__dict__``) fit to pickle."""
-    from ._tf import keras
+    from .._utils.tf import keras
 
     types = _keras_config_types()
     packed = {}
@@ -90,7 +90,7 @@ def _detached(callback, keras):
 
 def unpack_state(state):
     """Inverse of :func:`pack_state`."""
-    from ._tf import keras
+    from .._utils.tf import keras
 
     unpacked = {}
     for name, value in state.items():

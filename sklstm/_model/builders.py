@@ -13,8 +13,8 @@ Every initializer (and every dropout mask) gets an explicit seed derived from
 
 import numpy as np
 
-from ._architectures import ARCHITECTURES, CELL_LAYERS, REGISTRY
-from ._tf import keras
+from .._utils.tf import keras
+from .architectures import ARCHITECTURES, CELL_LAYERS, REGISTRY
 
 __all__ = [
     "ARCHITECTURES",
@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: The recurrent cells :func:`build_model` knows (see
-#: :mod:`sklstm._architectures`, which also lists the architectures).
+#: :mod:`sklstm._model.architectures`, which also lists the architectures).
 CELLS = {name: getattr(keras.layers, layer) for name, layer in CELL_LAYERS.items()}
 
 #: Recurrent layers over at most this many steps are unrolled: for short
@@ -295,5 +295,5 @@ def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
     return builder(meta, n_layers=n_layers, bidirectional=arch.bidirectional, **kwargs)
 
 
-#: The builder of each architecture family of :mod:`sklstm._architectures`.
+#: The builder of each architecture family of :mod:`sklstm._model.architectures`.
 _BUILDERS = {"vector": build_vector_model, "encoder_decoder": build_encoder_decoder}

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ._normalization import METHODS
+from .._data.normalization import METHODS
 
 __all__ = ["fitted_from_json", "fitted_to_json"]
 

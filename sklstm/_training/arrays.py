@@ -8,7 +8,7 @@ and 64-byte aligned, else one aligned float32 copy.
 
 import numpy as np
 
-from ._tf import tf
+from .._utils.tf import tf
 
 __all__ = ["as_tensor", "split_arrays"]
 
@@ -52,7 +52,7 @@ def _arrays(x, y, w=None):
 def split_arrays(x, y, sample_weight, validation_split, validation_data, es=None):
     """Return the training and validation (or None) ``[x, y, w]`` arrays.
 
-    ``es`` (an :class:`~sklstm._stopping.EarlyStopping` or None) is checked
+    ``es`` (an :class:`~sklstm._training.stopping.EarlyStopping` or None) is checked
     to have validation data if it monitors ``val_loss``.
     """
     train, val = _arrays(x, y, sample_weight), None

@@ -9,9 +9,9 @@ with the model's compiled loss (:meth:`keras.Model.compute_loss`, which adds
 regularization losses) and the optimizer's own update rule.
 
 With a ``cache_key`` the loop is traced once per configuration and process,
-on a template model from :data:`LOOPS` (see :mod:`sklstm._graph_cache`),
+on a template model from :data:`LOOPS` (see :mod:`sklstm._model.graph_cache`),
 for any number of samples; the data are shared with NumPy, not copied
-(:func:`sklstm._data.as_tensor`).
+(:func:`sklstm._training.arrays.as_tensor`).
 """
 
 import collections
@@ -21,10 +21,11 @@ import threading
 import types
 import weakref
 
-from ._data import as_tensor, split_arrays
-from ._divergence import TrainingDivergedError, non_finite_message
-from ._graph_cache import GraphCache, clone_compiled
-from ._stopping import (
+from .._model.graph_cache import GraphCache, clone_compiled
+from .._utils.tf import keras, tf
+from .arrays import as_tensor, split_arrays
+from .divergence import TrainingDivergedError, non_finite_message
+from .stopping import (
     EarlyStopping,
     FitResult,
     as_early_stopping,
@@ -32,7 +33,6 @@ from ._stopping import (
     improved,
     patience_ran_out,
 )
-from ._tf import keras, tf
 
 __all__ = [
     "EarlyStopping",
@@ -330,7 +330,7 @@ def fused_fit(
         Identifies the model's configuration (architecture, shapes,
         optimizer and loss). Fits with one key share one traced loop, run on
         a template model whose variables take this model's values in and
-        out (see :mod:`sklstm._graph_cache`). None traces a loop per model,
+        out (see :mod:`sklstm._model.graph_cache`). None traces a loop per model,
         cached on the model.
 
     Returns

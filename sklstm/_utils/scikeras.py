@@ -10,13 +10,13 @@ SciKeras lacks for the current scikit-learn is fixed in
 
 The ``scikeras._utils`` routing helpers are private SciKeras API, kept
 because SciKeras has no public spelling of its ``optimizer__*``/``loss__*``
-routing (see :mod:`sklstm._private_api`). Importing SciKeras also patches
+routing (see :mod:`sklstm._utils.private_api`). Importing SciKeras also patches
 ``__reduce__`` of Keras models, losses, metrics and optimizers for the whole
 process; sklstm does not rely on that: its estimators pickle through their
-own ``__getstate__`` (:mod:`sklstm._pickling`).
+own ``__getstate__`` (:mod:`sklstm._estimator.pickling`).
 """
 
-from ._tf import keras  # noqa: F401  (TensorFlow must be imported quietly first)
+from .._utils.tf import keras  # noqa: F401  (TensorFlow must be imported quietly first)
 
 from scikeras._utils import (  # noqa: E402
     get_loss_class_function_or_string,

@@ -33,8 +33,8 @@ import zlib
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._architectures import keras_layers
-from ._fitted_json import fitted_from_json, fitted_to_json
+from .._model.architectures import keras_layers
+from .fitted_json import fitted_from_json, fitted_to_json
 
 __all__ = ["UnsafeModelError", "load", "save"]
 
@@ -106,9 +106,9 @@ def save(estimator, path):
     >>> bool((loaded.predict(X) == est.predict(X)).all())
     True
     """
-    from . import __version__
-    from ._regressor import LSTMSeqRegressor
-    from ._tf import keras
+    from .. import __version__
+    from .._estimator.regressor import LSTMSeqRegressor
+    from .._utils.tf import keras
 
     if type(estimator) is not LSTMSeqRegressor:
         raise TypeError(
@@ -178,7 +178,7 @@ def load(path):
     >>> loaded.get_params() == est.get_params(), loaded.history_ == est.history_
     (True, True)
     """
-    from ._regressor import LSTMSeqRegressor
+    from .._estimator.regressor import LSTMSeqRegressor
 
     if hasattr(path, "read"):
         data, where = path.read(), repr(getattr(path, "name", "file object"))
@@ -219,7 +219,7 @@ def load(path):
 
 def _plain_params(params, *, saving):
     """Check the parameters for the JSON file: plain values and known names."""
-    from ._regressor import LSTMSeqRegressor
+    from .._estimator.regressor import LSTMSeqRegressor
 
     error = TypeError if saving else UnsafeModelError
     known = set(LSTMSeqRegressor().get_params())
@@ -281,7 +281,7 @@ def _json(data, where):
 
 
 def _check_version(saved, where):
-    from . import __version__
+    from .. import __version__
 
     def major_minor(version):
         if isinstance(version, str):
@@ -328,7 +328,7 @@ def _check_keras_config(node, where, loss_functions):
 
 def _load_keras(data, where):
     """Check the ``.keras`` archive, then load it with Keras's safe mode."""
-    from ._tf import keras
+    from .._utils.tf import keras
 
     where = f"{where}: {_MODEL}"
     members = _read_zip(data, _KERAS_MEMBERS - {"metadata.json"}, _KERAS_MEMBERS, where)
@@ -352,7 +352,7 @@ def model_to_bytes(model):
     so the archive passes through a private temporary directory that is
     removed before returning (the in-memory variant is private Keras API).
     """
-    from ._tf import keras
+    from .._utils.tf import keras
 
     with tempfile.TemporaryDirectory(prefix="sklstm-") as tmp:
         keras.saving.save_model(model, os.path.join(tmp, _MODEL))
@@ -365,7 +365,7 @@ def model_from_bytes(data):
 
     Loaded in Keras's safe mode, which refuses layers that carry Python code.
     """
-    from ._tf import keras
+    from .._utils.tf import keras
 
     with tempfile.TemporaryDirectory(prefix="sklstm-") as tmp:
         with open(os.path.join(tmp, _MODEL), "wb") as f:

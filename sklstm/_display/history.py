@@ -10,7 +10,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
-from ._plot_utils import _check_int, _finish
+from .plot_utils import _check_int, _finish
 
 __all__ = ["HistoryDisplay"]
 

@@ -14,7 +14,7 @@ mixin here, placed before ``BaseWrapper`` in the class's bases:
   ``__init__`` and routed ``<prefix>__<name>`` keys, not from every attribute
   in ``__dict__`` as SciKeras does (so ``est.note = "x"`` is no parameter);
 - clones and pickles without SciKeras's patches of Keras classes
-  (:mod:`sklstm._pickling`).
+  (:mod:`sklstm._estimator.pickling`).
 
 What is kept works as SciKeras documents it (``initialize``, ``get_params``,
 ``set_params`` with routed parameters, metadata routing).
@@ -22,7 +22,7 @@ What is kept works as SciKeras documents it (``initialize``, ``get_params``,
 
 import inspect
 
-from ._pickling import copy_keras_params, pack_state, unpack_state
+from .pickling import copy_keras_params, pack_state, unpack_state
 
 __all__ = ["SciKerasSurface"]
 

@@ -1,16 +1,16 @@
 """From the user's units to the model's and back.
 
 A fit maps inputs and targets in two reversible steps: window normalization
-(:mod:`sklstm._normalization`), then standardization (:mod:`sklstm._scaling`)
+(:mod:`sklstm._data.normalization`), then standardization (:mod:`sklstm._data.scaling`)
 with statistics of the shifted windows. ``predict`` maps new inputs the same
 way and its outputs back in reverse order. The functions take the estimator
 and read its parameters (in a new fit) or its fitted attributes (in a
 continuation or ``predict``); they hold no state of their own.
 """
 
-from . import _validation as V
-from ._normalization import locations, resolve, shift_inputs
-from ._scaling import fit_stats, owned, scale, standardizes, unscale
+from . import validation as V
+from .normalization import locations, resolve, shift_inputs
+from .scaling import fit_stats, owned, scale, standardizes, unscale
 
 __all__ = ["from_model_units", "inputs_to_model_units", "prepare_fit"]
 

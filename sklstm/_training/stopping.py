@@ -13,7 +13,7 @@ import dataclasses
 
 import numpy as np
 
-from ._tf import keras
+from .._utils.tf import keras
 
 __all__ = [
     "EarlyStopping",

@@ -8,15 +8,15 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._builders import ARCHITECTURES, CELLS
-from ._normalization import METHODS as WINDOW_METHODS
-from ._predict import predict_function
-from ._reshape import DOC_LINK_TEMPLATE
-from ._scikeras import BaseWrapper
-from ._surface import SciKerasSurface
-from ._tf import keras
-from ._training import fit_estimator, initialize_estimator
-from ._units import from_model_units, inputs_to_model_units
+from .._data.normalization import METHODS as WINDOW_METHODS
+from .._data.reshape import DOC_LINK_TEMPLATE
+from .._data.units import from_model_units, inputs_to_model_units
+from .._model.builders import ARCHITECTURES, CELLS
+from .._model.predict import predict_function
+from .._training.contract import fit_estimator, initialize_estimator
+from .._utils.scikeras import BaseWrapper
+from .._utils.tf import keras
+from .surface import SciKerasSurface
 
 __all__ = ["LSTMSeqRegressor"]
 
@@ -466,7 +466,7 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         sklstm.load : Load the file, running no code from it.
         sklstm.save : The same as a function, with an example.
         """
-        from ._persistence import save
+        from .._persistence.files import save
 
         save(self, path)
 

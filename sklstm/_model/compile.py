@@ -9,15 +9,15 @@ import json
 import threading
 import types
 
-from ._builders import build_model
-from ._scikeras import (
+from .._utils.scikeras import (
     get_loss_class_function_or_string,
     get_optimizer_class,
     route_params,
     try_to_convert_strings_to_classes,
     unflatten_params,
 )
-from ._tf import keras
+from .._utils.tf import keras
+from .builders import build_model
 
 __all__ = [
     "build_compiled_model",

@@ -7,7 +7,7 @@ level seen in training then looks, to the model, like the training data did.
 This is the "subtract last" variant of RevIN (Kim et al., ICLR 2022) used by
 PatchTST, and the location part of neuralforecast's ``scaler_type`` and
 pytorch-forecasting's ``EncoderNormalizer``. The global scale is left to
-:mod:`sklstm._scaling`, which is fitted on the shifted windows.
+:mod:`sklstm._data.scaling`, which is fitted on the shifted windows.
 
 The rule, for inputs ``X`` of shape ``(n, timesteps, features)`` and targets of
 shape ``(n, out_steps, out_features)``:

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 
-from ._plot_utils import _check_int, _finish
+from .plot_utils import _check_int, _finish
 
 __all__ = ["ForecastDisplay"]
 

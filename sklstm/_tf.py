@@ -1,7 +1,0 @@
-"""TensorFlow and Keras, imported once and quietly (see :mod:`sklstm._quiet`)."""
-
-from ._quiet import import_tensorflow
-
-tf, keras = import_tensorflow()
-
-__all__ = ["keras", "tf"]
