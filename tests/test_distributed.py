@@ -229,7 +229,7 @@ def test_benchmark_quick_mode(client, capsys, monkeypatch):
     assert "distributed" in BENCHMARKS
     assert _parser().parse_args(["--only", "distributed"]).only == ["distributed"]
     # One candidate instead of two: every code path, half the fits (the
-    # whole quick mode runs in tests/test_benchmarks.py).
+    # other benchmarks' quick modes run in tests/test_benchmarks.py).
     monkeypatch.setitem(bench.QUICK, "architectures", ("simple",))
     bench.run(Report("sklstm benchmarks"), quick=True, client=client)
     text = capsys.readouterr().out

@@ -1,0 +1,128 @@
+"""The peer of ``realdata``: skforecast's ``ForecasterRnn``, on our windows.
+
+skforecast is an optional ``bench`` extra, never a runtime or test
+dependency: :func:`available` says whether it is installed, and ``realdata``
+leaves its column out when it is not.
+
+The forecaster is built the way skforecast's documentation does it:
+``create_and_compile_model`` with its defaults (an LSTM of 100 units, a
+64-unit dense layer per step, Adam, MSE) and ``ForecasterRnn`` with its
+default ``MinMaxScaler``, lags = our input steps and steps = our horizon. It
+is fitted on the training part of the series only (up to the end of the last
+training target), so it cuts exactly our training windows; :func:`fit_predict`
+raises if it does not. It then forecasts every held-out window.
+"""
+
+import contextlib
+import io
+import time
+import warnings
+
+import numpy as np
+
+__all__ = ["available", "fit_predict", "version"]
+
+
+def available():
+    """Whether skforecast can be imported."""
+    from importlib.util import find_spec
+
+    return find_spec("skforecast") is not None
+
+
+def version():
+    from importlib import metadata
+
+    return metadata.version("skforecast")
+
+
+@contextlib.contextmanager
+def _quiet():
+    """skforecast prints versions and warns on its own; keep the report clean.
+
+    ``create_and_compile_model`` prints the Keras and TensorFlow versions, and
+    copying the compiled model into the forecaster makes Keras warn that it
+    skipped the (unbuilt) optimizer's variables.
+    """
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _scale(forecaster, values, inverse=False):
+    """Values through the forecaster's fitted series transformer, same shape."""
+    from skforecast.utils import transform_numpy
+
+    flat = np.asarray(values, dtype=float).reshape(-1, 1)
+    out = transform_numpy(
+        flat, forecaster.transformer_series_["y"], inverse_transform=inverse
+    )
+    return np.asarray(out).reshape(np.shape(values))
+
+
+def _predict_one(forecaster, window):
+    """``ForecasterRnn.predict`` from one window (its public, per-window path)."""
+    import pandas as pd
+
+    last_window = pd.DataFrame({"y": window})
+    pred = forecaster.predict(last_window=last_window, suppress_warnings=True)
+    return pred["pred"].to_numpy()
+
+
+def _predict_batched(forecaster, X):
+    """All windows in one ``predict`` of the Keras model, as ``predict`` does."""
+    scaled = _scale(forecaster, X[:, :, 0])[:, :, None]
+    out = forecaster.estimator.predict(scaled, verbose=0)[:, :, 0]
+    return _scale(forecaster, out, inverse=True)
+
+
+def fit_predict(train_series, X, y, X_test, epochs, batch_size, seed=0):
+    """Fit ``ForecasterRnn`` on ``train_series``; forecast every window of X_test.
+
+    ``X`` (n, n_in, 1) and ``y`` (n, horizon) are our training windows, which
+    ``train_series`` must cut into exactly (its last value ends the last
+    training target). Returns ``(predictions, fit_seconds)``.
+    """
+    import keras
+    import pandas as pd
+    from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
+
+    n_in, horizon = X.shape[1], y.shape[1]
+    series = pd.DataFrame({"y": np.asarray(train_series, dtype=float)})
+    start = time.perf_counter()
+    with _quiet():
+        keras.utils.set_random_seed(seed)
+        model = create_and_compile_model(series, lags=n_in, steps=horizon)
+        forecaster = ForecasterRnn(
+            model,
+            levels="y",
+            lags=n_in,
+            fit_kwargs={"epochs": epochs, "batch_size": batch_size, "verbose": 0},
+        )
+        if forecaster.fit_kwargs.get("epochs") != epochs:  # dropped with a warning
+            raise RuntimeError(f"ForecasterRnn ignored epochs={epochs}")
+        X_sk, _, y_sk, _ = forecaster.create_train_X_y(series, suppress_warnings=True)
+        if X_sk.shape[:2] != X.shape[:2] or y_sk.shape[:2] != y.shape:
+            raise RuntimeError(
+                f"ForecasterRnn cuts {X_sk.shape[0]} training windows "
+                f"{X_sk.shape[1]}->{y_sk.shape[1]}, we cut {len(X)} "
+                f"{n_in}->{horizon}: the two sides would not train on the same "
+                "windows"
+            )
+        same = np.allclose(
+            _scale(forecaster, X_sk[:, :, 0], inverse=True), X[:, :, 0]
+        ) and np.allclose(_scale(forecaster, y_sk[:, :, 0], inverse=True), y)
+        if not same:
+            raise RuntimeError("ForecasterRnn's training windows differ from ours")
+        forecaster.fit(series, suppress_warnings=True)
+        seconds = time.perf_counter() - start
+        pred = _predict_batched(forecaster, X_test)
+        # The batched path must agree with skforecast's own predict.
+        for i in (0, len(X_test) - 1):
+            own = _predict_one(forecaster, X_test[i, :, 0])
+            if not np.allclose(own, pred[i], rtol=1e-4, atol=1e-6 * np.abs(y).max()):
+                raise RuntimeError(
+                    f"batched forecast of held-out window {i} differs from "
+                    f"ForecasterRnn.predict: {pred[i][:3]} vs {own[:3]}"
+                )
+    return pred, seconds
