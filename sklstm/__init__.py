@@ -3,8 +3,9 @@
 ``LSTMSeqRegressor`` wraps the classic Keras LSTM architectures (simple,
 stacked, bidirectional, encoder-decoder, bidirectional encoder-decoder)
 through SciKeras; ``SequenceReshaper``, ``SequenceFlattener`` and
-``make_windows`` shape the data. The estimator (and with it TensorFlow) is
-imported on first use, so the transformers load in a blink.
+``make_windows`` shape the data; ``SplitConformalForecaster`` adds calibrated
+prediction intervals to multi-step forecasts. The estimator (and with it
+TensorFlow) is imported on first use, so the transformers load in a blink.
 """
 
 import importlib
@@ -22,6 +23,7 @@ __all__ = [
     "LSTMSeqRegressor",
     "SequenceFlattener",
     "SequenceReshaper",
+    "SplitConformalForecaster",
     "TrainingDivergedError",
     "UnsafeModelError",
     "datasets",
@@ -34,6 +36,7 @@ _LAZY = {
     "ForecastDisplay": "._display.forecast",
     "HistoryDisplay": "._display.history",
     "LSTMSeqRegressor": "._estimator.regressor",
+    "SplitConformalForecaster": "._intervals.forecaster",
     "TrainingDivergedError": "._training.divergence",
     "datasets": ".datasets",
 }

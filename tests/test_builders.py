@@ -96,3 +96,14 @@ def test_unknown_architecture_and_missing_meta():
         build_model(_meta(), architecture="lstm2")
     with pytest.raises(ValueError, match="n_steps_out"):
         build_model({"n_timesteps_in": 1, "n_features_in": 1})
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_zero_head_starts_at_zero_and_trains(architecture):
+    meta = _meta(4, 2, 2, 3)
+    plain = build_model(meta, architecture=architecture, units=4, seed=1)
+    zero = build_model(meta, architecture=architecture, units=4, seed=1, zero_head=True)
+    x = np.random.default_rng(0).normal(size=(5, 4, 2)).astype("float32")
+    np.testing.assert_array_equal(zero(x), np.zeros((5, 2, 3)))
+    assert np.any(plain(x) != 0)
+    assert _trainable(zero) == _trainable(plain)

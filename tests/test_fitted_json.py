@@ -22,6 +22,9 @@ def test_round_trip_through_json_text(fitted):
         assert back[name] == getattr(fitted, name)
     for name in ("x_mean_", "x_scale_", "y_mean_", "y_scale_", "target_feature_index_"):
         assert_array_equal(back[name], getattr(fitted, name))
+    assert back["linear_alpha_"] == fitted.linear_alpha_
+    for name in ("linear_coef_", "linear_intercept_", "level_mean_", "level_scale_"):
+        assert_array_equal(back[name], getattr(fitted, name))
 
 
 @pytest.mark.parametrize(
@@ -34,6 +37,10 @@ def test_round_trip_through_json_text(fitted):
         ("n_iter_", "3"),
         ("output_shape_", [2, True]),
         ("unknown_", 1),
+        ("linear_coef_", [[0.0]]),
+        ("linear_intercept_", [float("inf"), 0.0]),
+        ("linear_alpha_", -1.0),
+        ("level_scale_", None),
     ],
 )
 def test_malformed_values_are_refused(fitted, name, value):

@@ -7,9 +7,10 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from sklstm import LSTMSeqRegressor, load, make_windows, save
-from sklstm._data.normalization import locations, resolve, shift_inputs
+from sklstm._data.normalization import infer_index, locations, resolve, shift_inputs
 
-FAST = dict(units=4, epochs=2, batch_size=8, random_state=0)
+# The network alone: these tests isolate what window normalization does to it.
+FAST = dict(units=4, epochs=2, batch_size=8, random_state=0, linear_path=None)
 RNG = np.random.default_rng(0)
 
 
@@ -80,6 +81,7 @@ def test_without_window_normalization_the_level_matters():
     X, y = make_windows(_trend(), 8, 3)
     est = LSTMSeqRegressor(window_normalization=None, **FAST).fit(X, y)
     assert est.window_normalization_ is None and est.target_feature_index_ is None
+    assert est.linear_alpha_ is None  # no linear path
     shifted = est.predict(X[:5] + 1000.0) - 1000.0
     assert np.max(np.abs(shifted - est.predict(X[:5]))) > 1.0
 
@@ -89,7 +91,9 @@ def test_window_normalization_forecasts_past_the_training_range():
     series = _trend(140)
     X, y = make_windows(series, 8, 3)
     X_train, y_train, X_test, y_test = X[:60], y[:60], X[-20:], y[-20:]
-    params = dict(units=8, epochs=60, batch_size=8, learning_rate=0.01)
+    params = dict(
+        units=8, epochs=60, batch_size=8, learning_rate=0.01, linear_path=None
+    )
     errors = {}
     for option in ("auto", None):
         est = LSTMSeqRegressor(window_normalization=option, random_state=0, **params)
@@ -119,8 +123,30 @@ def test_target_feature_index_picks_the_continued_input():
     shift = np.zeros((1, 1, 3))
     shift[..., 2] = 50.0  # only the continued feature moves the forecast
     assert_allclose(est.predict(X[:3] + shift), est.predict(X[:3]) + 50.0, atol=2e-3)
-    auto = LSTMSeqRegressor(**FAST).fit(X, y)
-    assert auto.window_normalization_ is None  # 3 inputs, 1 target: no rule
+    auto = LSTMSeqRegressor(**FAST).fit(X, y)  # the data show feature 2
+    assert auto.window_normalization_ == "last"
+    assert_array_equal(auto.target_feature_index_, [2])
+    unclear = LSTMSeqRegressor(**FAST).fit(X, RNG.normal(size=(20, 1)))
+    assert unclear.window_normalization_ is None  # nothing says: no guess
+
+
+def test_infer_index_on_the_reference_two_feature_problem():
+    from sklstm.datasets import load_many_to_many
+
+    data = load_many_to_many(n_features=2)
+    assert_array_equal(infer_index(data.X, data.y), [data.target_feature_index])
+
+
+@pytest.mark.parametrize(
+    "gap, expected",
+    [(0.1, [1, 0]), (1.5, None)],  # clear, or halfway between: no guess
+)
+def test_infer_index_refuses_to_guess_when_unclear(gap, expected):
+    base = RNG.normal(size=(50, 5, 1)).cumsum(axis=1)
+    X = np.concatenate([base + 3.0, base], axis=2)
+    y = np.stack([X[:, -1, 1] + gap, X[:, -1, 0] - gap], axis=1)[:, None, :]
+    got = infer_index(X, y)
+    assert (got if got is None else got.tolist()) == expected
 
 
 def test_an_unresolvable_mapping_fails_before_building_and_changes_nothing():

@@ -269,6 +269,9 @@ def test_load_refuses_tampered_json(saved, change, match):
 def test_load_refuses_a_model_whose_shapes_disagree(saved, tmp_path):
     def five_steps(state):  # consistent fitted attributes, but not the model's
         state["fitted"].update(input_shape_=[5, 2], n_features_in_=5)
+        linear = ("linear_coef_", "linear_intercept_", "linear_alpha_")
+        state["fitted"].update(dict.fromkeys((*linear, "level_mean_", "level_scale_")))
+        state["params"]["linear_path"] = None
 
     _refused(_with_state(saved, five_steps), "tampered")
     other = LSTMSeqRegressor(architecture="simple", **FAST).fit(X, Y2[:, :2])

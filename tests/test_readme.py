@@ -14,8 +14,8 @@ def test_readme_quickstart_runs(capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert "lstmseqregressor__architecture" in lines[0]  # grid.best_params_
     assert lines[1].startswith("[") and lines[1].endswith("]")  # cross_val_score
-    # The forecasting section: the LSTM follows the trend past the training
-    # range, as closely as a linear model does.
-    maes = dict(line.split(": MAE ") for line in lines[2:])
-    assert float(maes["LSTMSeqRegressor"]) < 0.3  # noise alone: about 0.16
-    assert float(maes["LSTMSeqRegressor"]) < 1.5 * float(maes["RidgeCV"])
+    # The forecasting section, on a real seasonal series: the LSTM with its
+    # defaults beats the seasonal naive forecast and matches RidgeCV.
+    maes = {k: float(v) for k, v in (line.split(": MAE ") for line in lines[2:])}
+    assert maes["LSTMSeqRegressor"] < 0.9 * maes["same month last year"]
+    assert maes["LSTMSeqRegressor"] < 1.05 * maes["RidgeCV"]

@@ -9,6 +9,9 @@ from sklstm import LSTMSeqRegressor
 from sklstm._training.engine import TrainingDivergedError
 
 FAST = dict(units=4, epochs=2, random_state=0)
+# The network alone under explicit training settings: what diverges is the
+# network's training, which the linear path and early stopping would hide.
+NETWORK = dict(linear_path=None, validation_split=0.0, early_stopping=False)
 rng = np.random.default_rng(0)
 X = rng.normal(size=(12, 3, 2))
 Y = rng.normal(size=(12, 2))
@@ -46,7 +49,7 @@ def test_bad_fit_input_is_refused_clearly(X_bad, y_bad, error, match):
 
 def test_too_few_samples_for_validation_split():
     est = LSTMSeqRegressor(validation_split=0.2, **FAST)
-    with pytest.raises(ValueError, match="leaves no training sample out of 1"):
+    with pytest.raises(ValueError, match="leaves no training sample of n_samples=1"):
         est.fit(X[:1], Y[:1])
     with pytest.raises(ValueError, match="pass at least 3 samples"):
         est.set_params(validation_split=0.6).fit(X[:2], Y[:2])
@@ -154,6 +157,7 @@ def test_divergence_is_reported_with_advice(scale, lr, engine):
         learning_rate=lr,
         engine=engine,
         standardize=False,  # relu layers on large unscaled inputs diverge
+        **NETWORK,
     )
     with pytest.raises(TrainingDivergedError, match="Scale the inputs"):
         est.set_params(random_state=0).fit(X * scale, Y * scale)
@@ -167,8 +171,9 @@ def test_failed_fit_leaves_fitted_estimator_unchanged(fitted):
         fitted.fit(_with(X, (0, 0, 0), np.nan), Y)
     with pytest.raises(TrainingDivergedError):
         fitted.set_params(learning_rate=10.0, activation="relu", standardize=False)
-        fitted.fit(X * 1e8, Y * 1e8)
+        fitted.set_params(**NETWORK).fit(X * 1e8, Y * 1e8)
     fitted.set_params(learning_rate=None, activation="tanh", standardize="auto")
+    fitted.set_params(linear_path="ridge", validation_split=0.2, early_stopping=True)
     assert vars(fitted).keys() == state.keys()
     np.testing.assert_array_equal(fitted.predict(X), before)
 

@@ -12,9 +12,11 @@ pytorch-forecasting's ``EncoderNormalizer``. The global scale is left to
 The rule, for inputs ``X`` of shape ``(n, timesteps, features)`` and targets of
 shape ``(n, out_steps, out_features)``:
 
-- every target feature *continues* one input feature: its own when the
-  numbers of features are equal, the only one when the input has one
-  feature, else the one named by ``target_feature_index``;
+- every target feature *continues* one input feature: the one named by
+  ``target_feature_index``; else its own when the numbers of features are
+  equal, the only one when the input has one feature; else the one the
+  training windows show it continues (:func:`infer_index`), when that is
+  clear;
 - the location of a window is the last value (``"last"``) or the mean over
   its timesteps (``"mean"``) of each input feature;
 - targets are shifted by the location of the feature they continue, so the
@@ -27,7 +29,9 @@ shape ``(n, out_steps, out_features)``:
 import numpy as np
 
 __all__ = [
+    "CLEAR",
     "METHODS",
+    "infer_index",
     "locations",
     "resolve",
     "shift_inputs",
@@ -61,7 +65,52 @@ def _index(target_feature_index, n_in, n_out):
     return idx % n_in
 
 
-def resolve(option, target_feature_index, input_shape, output_shape):
+#: How clearly one input feature must be the one a target continues: its
+#: last values at most this fraction as far (mean absolute difference) from
+#: the first target step as the next closest feature's, and as the target's
+#: own spread (its mean absolute deviation).
+CLEAR = 0.5
+
+
+def infer_index(X, y):
+    """The input feature each target feature continues, as the data shows.
+
+    For target feature ``j``, the input feature whose last value is closest
+    to the first target step (mean absolute difference over the windows),
+    when it is clearly closest: at most :data:`CLEAR` times the distance of
+    the next closest feature and of the target's own spread. In the
+    reference two-feature problem the target 35, 40, 45 follows feature 2's
+    window 20, 25, 30 (distance 5) and not feature 1's 5, 10, 15 (20).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, timesteps, features)
+        Input windows.
+    y : ndarray of shape (n, out_steps, out_features)
+        Targets.
+
+    Returns
+    -------
+    index : ndarray of int of shape (out_features,) or None
+        None when any target feature continues no input feature clearly.
+    """
+    last = np.asarray(X[:, -1, :], dtype=np.float64)
+    first = np.asarray(y[:, 0, :], dtype=np.float64)
+    index = []
+    for j in range(first.shape[1]):
+        target = first[:, j : j + 1]
+        dist = np.mean(np.abs(last - target), axis=0)
+        order = np.argsort(dist)
+        spread = np.mean(np.abs(target - target.mean()))
+        best = dist[order[0]]
+        runner_up = dist[order[1]] if len(order) > 1 else np.inf
+        if not (best <= CLEAR * runner_up and best <= CLEAR * spread):
+            return None
+        index.append(int(order[0]))
+    return np.asarray(index)
+
+
+def resolve(option, target_feature_index, input_shape, output_shape, X=None, y=None):
     """Resolve ``window_normalization`` for a fit; return ``(method, index)``.
 
     Parameters
@@ -74,6 +123,10 @@ def resolve(option, target_feature_index, input_shape, output_shape):
         ``(timesteps, features)`` of one input window.
     output_shape : tuple of int
         ``(out_steps, out_features)`` of one target.
+    X, y : ndarray or None, default=None
+        The training windows and targets ``(n, out_steps, out_features)``,
+        from which :func:`infer_index` infers the continued features when no
+        other rule says.
 
     Returns
     -------
@@ -91,13 +144,16 @@ def resolve(option, target_feature_index, input_shape, output_shape):
         index = np.arange(n_in)
     elif n_in == 1:
         index = np.zeros(n_out, dtype=int)
+    elif X is not None and (index := infer_index(X, y)) is not None:
+        pass
     elif option == "auto":
-        return None, None  # no rule says which input the target continues
+        return None, None  # nothing says which input the target continues
     else:
         raise ValueError(
             f"window_normalization={option!r} needs to know which input feature "
-            f"each of the {n_out} target feature(s) continues, and the inputs "
-            f"have {n_in} features; set target_feature_index (for example "
+            f"each of the {n_out} target feature(s) continues, the inputs "
+            f"have {n_in} features and the training windows show no clear "
+            "one; set target_feature_index (for example "
             f"target_feature_index={list(range(n_out))}), or "
             "window_normalization=None."
         )

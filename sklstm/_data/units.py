@@ -1,13 +1,17 @@
 """From the user's units to the model's and back.
 
-A fit maps inputs and targets in two reversible steps: window normalization
-(:mod:`sklstm._data.normalization`), then standardization (:mod:`sklstm._data.scaling`)
-with statistics of the shifted windows. ``predict`` maps new inputs the same
-way and its outputs back in reverse order. The functions take the estimator
-and read its parameters (in a new fit) or its fitted attributes (in a
-continuation or ``predict``); they hold no state of their own.
+A fit maps inputs and targets in three reversible steps: window normalization
+(:mod:`sklstm._data.normalization`), standardization
+(:mod:`sklstm._data.scaling`) with statistics of the shifted windows, and,
+with ``linear_path="ridge"``, the linear forecast (:mod:`sklstm._model.linear`)
+taken off the targets, which leaves the network the residuals. ``predict``
+maps new inputs the same way and its outputs back in reverse order. The
+functions take the estimator and read its parameters (in a new fit) or its
+fitted attributes (in a continuation or ``predict``); they hold no state of
+their own.
 """
 
+from .._model import linear
 from . import validation as V
 from .normalization import locations, resolve, shift_inputs
 from .scaling import fit_stats, owned, scale, standardizes, unscale
@@ -15,6 +19,13 @@ from .scaling import fit_stats, owned, scale, standardizes, unscale
 __all__ = ["from_model_units", "inputs_to_model_units", "prepare_fit"]
 
 _STATS = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
+_LINEAR = (
+    "linear_coef_",
+    "linear_intercept_",
+    "linear_alpha_",
+    "level_mean_",
+    "level_scale_",
+)
 
 
 def prepare_fit(est, X, y, sample_weight, *, reuse):
@@ -58,7 +69,10 @@ def prepare_fit(est, X, y, sample_weight, *, reuse):
             est.target_feature_index,
             X.shape[1:],
             y3.shape[1:],
+            X,
+            y3,
         )
+    loc = None
     if window[0] is not None:
         loc = locations(X, window[0])
         y3 = y3 - loc[:, :, window[1]]
@@ -70,6 +84,21 @@ def prepare_fit(est, X, y, sample_weight, *, reuse):
     if stats is not None:
         X = scale(X, *stats[:2], inplace=owned(X, X_in))
         y3 = scale(y3, *stats[2:])
+    if reuse:
+        lin = {name: getattr(est, name, None) for name in _LINEAR}
+    else:
+        lin = dict.fromkeys(_LINEAR)
+        if est.linear_path == "ridge":
+            if loc is not None:
+                lin["level_mean_"], lin["level_scale_"] = fit_stats(loc)
+            Z = _features(X, loc, lin)
+            coef, intercept, alpha = linear.fit(Z, y3, w)
+            lin.update(linear_coef_=coef, linear_intercept_=intercept)
+            lin["linear_alpha_"] = alpha
+    if lin["linear_coef_"] is not None:
+        Z = _features(X, loc, lin)
+        coef, intercept = lin["linear_coef_"], lin["linear_intercept_"]
+        y3 = y3 - linear.predict(Z, coef, intercept, y3.shape[1:])
     state = dict(
         input_shape_=tuple(X.shape[1:]),
         output_shape_=tuple(y3.shape[1:]),
@@ -77,15 +106,24 @@ def prepare_fit(est, X, y, sample_weight, *, reuse):
         window_normalization_=window[0],
         target_feature_index_=window[1],
         **dict(zip(_STATS, stats or [None] * 4)),
+        **lin,
     )
     return X, y3, w, state
+
+
+def _features(X, loc, lin):
+    """The linear path's features of windows ``X`` (model units)."""
+    level = None
+    if lin["level_mean_"] is not None:
+        level = scale(loc, lin["level_mean_"], lin["level_scale_"])
+    return linear.features(X, level)
 
 
 def inputs_to_model_units(est, X):
     """Validate new inputs of a fitted ``est``; return them mapped, and a context.
 
-    The context (each window's location, or None) is what
-    :func:`from_model_units` needs to map the predictions back.
+    The context (each window's location and linear forecast, or None) is
+    what :func:`from_model_units` needs to map the predictions back.
     """
     X_in = X
     X = V.check_sequences(est, X, reset=False)
@@ -95,11 +133,20 @@ def inputs_to_model_units(est, X):
         X = shift_inputs(X, loc, inplace=owned(X, X_in))
     if est.x_mean_ is not None:
         X = scale(X, est.x_mean_, est.x_scale_, inplace=owned(X, X_in))
-    return X, loc
+    lin = None
+    if est.linear_coef_ is not None:
+        Z = _features(X, loc, {name: getattr(est, name) for name in _LINEAR})
+        lin = linear.predict(
+            Z, est.linear_coef_, est.linear_intercept_, est.output_shape_
+        )
+    return X, (loc, lin)
 
 
-def from_model_units(est, y_pred, loc):
+def from_model_units(est, y_pred, context):
     """Map the model's outputs back into the target's units."""
+    loc, lin = context
+    if lin is not None:
+        y_pred = y_pred + lin
     if est.y_mean_ is not None:
         y_pred = unscale(y_pred, est.y_mean_, est.y_scale_)
     if loc is not None:

@@ -161,6 +161,7 @@ def check_split(n_samples, validation_split):
         need = math.ceil(1 / min(validation_split, 1 - validation_split))
         raise ValueError(
             f"validation_split={validation_split} leaves "
-            f"{'no training' if n_train < 1 else 'no validation'} sample out of "
-            f"{n_samples}; pass at least {need} samples or set validation_split=0."
+            f"{'no training' if n_train < 1 else 'no validation'} sample of "
+            f"n_samples={n_samples}; pass at least {need} samples or set "
+            "validation_split=0."
         )

@@ -12,6 +12,7 @@ from .._data.normalization import METHODS as WINDOW_METHODS
 from .._data.reshape import DOC_LINK_TEMPLATE
 from .._data.units import from_model_units, inputs_to_model_units
 from .._model.builders import ARCHITECTURES, CELLS
+from .._model.linear import LINEAR_PATHS
 from .._model.predict import predict_function
 from .._training.contract import fit_estimator, initialize_estimator
 from .._utils.scikeras import BaseWrapper
@@ -53,6 +54,14 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         Dropout on the inputs of every recurrent layer.
     recurrent_dropout : float, default=0.0
         Dropout on the recurrent state of every recurrent layer.
+    linear_path : {"ridge"} or None, default="ridge"
+        A linear forecast beside the network (LSTNet's autoregressive
+        highway), in the model's units: a ridge regression of the targets on
+        the flattened window and, with window normalization, each window's
+        level, its penalty chosen by leave-one-out (scikit-learn's
+        ``RidgeCV``). It is fitted first; the network then learns its
+        residuals and starts at zero, so training starts from the ridge
+        forecast. None: the network alone. See :ref:`forecasting`.
     n_target_features : int, default=1
         For a 2-D target only: how many output features each output step has.
         Its columns are read time-major (all features of step 1, then of
@@ -90,16 +99,22 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         Passes over the training data.
     batch_size : int, default=32
         Samples per gradient update.
-    validation_split : float, default=0.0
+    validation_split : float, default=0.2
         Fraction of the last training samples held out to compute
-        ``val_loss`` each epoch (as Keras does: before shuffling).
+        ``val_loss`` each epoch (as Keras does: before shuffling): the most
+        recent windows of a series, which early stopping and the best-weights
+        checkpoint judge by. The linear path is fitted on all samples. 0
+        trains the network on every sample, with no validation.
     shuffle : bool, default=True
         Reshuffle the training samples every epoch.
-    early_stopping : bool, default=False
+    early_stopping : bool, default=True
         Stop when the monitored loss (``val_loss`` with a validation split,
         else the training ``loss``) has not improved by ``min_delta`` for
-        ``patience`` epochs, as Keras's ``EarlyStopping`` does.
-    patience : int, default=10
+        ``patience`` epochs, as Keras's ``EarlyStopping`` does. By default
+        the network stops once it no longer improves the forecast of the
+        most recent windows: on small, noisy series the network beside the
+        linear path otherwise learns the noise (see :ref:`forecasting`).
+    patience : int, default=20
         Epochs without improvement before early stopping.
     min_delta : float, default=0.0
         Smallest decrease of the monitored loss that counts as improvement.
@@ -154,6 +169,18 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
     stopped_epoch_ : int or None
         0-based index of the epoch at which early stopping ended the last
         fit; None if it ran all its epochs.
+    linear_coef_ : ndarray of shape (n_linear_features, out_steps * \
+out_features) or None
+        Coefficients of the linear path in the model's units, on the
+        flattened window (time-major) followed by the window's level per
+        feature; None without a linear path.
+    linear_intercept_ : ndarray of shape (out_steps * out_features,) or None
+        Intercepts of the linear path.
+    linear_alpha_ : float or None
+        The ridge penalty leave-one-out chose for the linear path.
+    level_mean_, level_scale_ : ndarray of shape (features,) or None
+        Statistics that standardize each window's level for the linear path
+        (None without window normalization or a linear path).
     n_features_in_ : int
         ``X.shape[1]`` as seen in fit: the number of timesteps.
     feature_names_in_ : ndarray of str
@@ -202,6 +229,7 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         "activation": [str, callable],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "linear_path": [StrOptions(set(LINEAR_PATHS)), None],
         "n_target_features": [Interval(Integral, 1, None, closed="left")],
         "standardize": [StrOptions({"auto"}), "boolean"],
         "window_normalization": [StrOptions({"auto", *WINDOW_METHODS}), None],
@@ -234,6 +262,7 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         activation="tanh",
         dropout=0.0,
         recurrent_dropout=0.0,
+        linear_path="ridge",
         n_target_features=1,
         standardize="auto",
         window_normalization="auto",
@@ -243,10 +272,10 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         loss="mse",
         epochs=100,
         batch_size=32,
-        validation_split=0.0,
+        validation_split=0.2,
         shuffle=True,
-        early_stopping=False,
-        patience=10,
+        early_stopping=True,
+        patience=20,
         min_delta=0.0,
         restore_best_weights=True,
         engine="auto",
@@ -263,6 +292,7 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         self.activation = activation
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.linear_path = linear_path
         self.n_target_features = n_target_features
         self.standardize = standardize
         self.window_normalization = window_normalization

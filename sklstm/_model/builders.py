@@ -86,6 +86,13 @@ def _dense(units, seeds):
     )
 
 
+def _head(units, seeds, zero_head):
+    """The output ``Dense``; all zeros at start with ``zero_head``."""
+    if zero_head:
+        return keras.layers.Dense(units, kernel_initializer="zeros")
+    return _dense(units, seeds)
+
+
 def _check_meta(meta):
     keys = ("n_timesteps_in", "n_features_in", "n_steps_out", "n_features_out")
     missing = [k for k in keys if k not in meta]
@@ -97,6 +104,7 @@ def _check_meta(meta):
 def build_vector_model(
     meta,
     *,
+    zero_head=False,
     units=50,
     n_layers=1,
     bidirectional=False,
@@ -117,6 +125,10 @@ def build_vector_model(
     meta : dict
         Shapes of one sample: ``n_timesteps_in``, ``n_features_in``,
         ``n_steps_out`` and ``n_features_out``.
+    zero_head : bool, default=False
+        Start the output layer at zero, so that the untrained model predicts
+        zero: for a network that learns the residuals of another model (the
+        estimator's ``linear_path``), which its training then starts from.
     units : int, default=50
         Units of every recurrent layer.
     n_layers : int, default=1
@@ -160,7 +172,7 @@ def build_vector_model(
     x = inputs
     for i in range(n_layers):
         x = _recurrent_block(x, return_sequences=i < n_layers - 1, **kw)
-    x = _dense(s_out * f_out, seeds)(x)
+    x = _head(s_out * f_out, seeds, zero_head)(x)
     outputs = keras.layers.Reshape((s_out, f_out))(x)
     return keras.Model(inputs, outputs)
 
@@ -168,6 +180,7 @@ def build_vector_model(
 def build_encoder_decoder(
     meta,
     *,
+    zero_head=False,
     units=100,
     n_layers=1,
     bidirectional=False,
@@ -188,6 +201,10 @@ def build_encoder_decoder(
     meta : dict
         Shapes of one sample: ``n_timesteps_in``, ``n_features_in``,
         ``n_steps_out`` and ``n_features_out``.
+    zero_head : bool, default=False
+        Start the output layer at zero, so that the untrained model predicts
+        zero: for a network that learns the residuals of another model (the
+        estimator's ``linear_path``), which its training then starts from.
     units : int, default=100
         Units of every recurrent layer.
     n_layers : int, default=1
@@ -234,7 +251,7 @@ def build_encoder_decoder(
     x = keras.layers.RepeatVector(s_out)(x)
     for _ in range(n_layers):
         x = _recurrent_block(x, return_sequences=True, **kw)
-    outputs = keras.layers.TimeDistributed(_dense(f_out, seeds))(x)
+    outputs = keras.layers.TimeDistributed(_head(f_out, seeds, zero_head))(x)
     return keras.Model(inputs, outputs)
 
 
@@ -254,7 +271,7 @@ def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
         the encoder-decoders). None means the reference depth: 2 for
         "stacked", 1 otherwise. "simple" is always one layer.
     **kwargs : dict
-        ``units``, ``cell``, ``activation``, ``dropout``,
+        ``zero_head``, ``units``, ``cell``, ``activation``, ``dropout``,
         ``recurrent_dropout`` and ``seed``, passed on to
         :func:`build_vector_model` or :func:`build_encoder_decoder`.
 

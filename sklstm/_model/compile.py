@@ -140,6 +140,7 @@ def _build_compiled_model(est, input_shape, output_shape, seed):
         meta,
         architecture=est.architecture,
         n_layers=est.n_layers,
+        zero_head=est.linear_path is not None,
         units=est.units,
         cell=est.cell,
         activation=est.activation,
@@ -155,6 +156,7 @@ def _build_compiled_model(est, input_shape, output_shape, seed):
 _BUILDER_PARAMS = (
     "architecture",
     "n_layers",
+    "linear_path",
     "units",
     "cell",
     "activation",

@@ -19,6 +19,8 @@ _SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
 _WINDOW = ("window_normalization_", "target_feature_index_")
 # Training facts: int or None (an int or float for best_loss_).
 _TRAINING = ("n_iter_", "best_epoch_", "best_loss_", "stopped_epoch_")
+# The linear path: arrays (coefficients 2-D) and the penalty, or all None.
+_LINEAR = ("linear_coef_", "linear_intercept_", "level_mean_", "level_scale_")
 
 
 def fitted_to_json(estimator):
@@ -39,6 +41,11 @@ def fitted_to_json(estimator):
     index = estimator.target_feature_index_
     fitted["window_normalization_"] = estimator.window_normalization_
     fitted["target_feature_index_"] = None if index is None else index.tolist()
+    for name in _LINEAR:
+        value = getattr(estimator, name, None)
+        fitted[name] = None if value is None else np.asarray(value, float).tolist()
+    alpha = getattr(estimator, "linear_alpha_", None)
+    fitted["linear_alpha_"] = None if alpha is None else float(alpha)
     for name in _TRAINING:
         if hasattr(estimator, name):
             value = getattr(estimator, name)
@@ -78,6 +85,51 @@ def _check_window(fitted, n_x, n_y):
     return {_WINDOW[0]: method, _WINDOW[1]: np.asarray(index)}
 
 
+def _check_linear(fitted, shapes):
+    """Validate the linear path's arrays and penalty; return them."""
+    coef, intercept, mean, scale = (fitted.get(name) for name in _LINEAR)
+    alpha = fitted.get("linear_alpha_")
+    if coef is None and intercept is None and alpha is None:
+        if mean is None and scale is None:
+            return dict.fromkeys((*_LINEAR, "linear_alpha_"))
+        raise ValueError("linear path malformed.")
+    (t_in, f_in), n_out = shapes[0], math.prod(shapes[1])
+
+    def floats(value, shape):
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None
+        ok = array.shape == shape and np.all(np.isfinite(array))
+        return array if ok and array.dtype.kind == "f" else None
+
+    n_level = 0 if mean is None else f_in
+    out = {
+        "linear_coef_": floats(coef, (t_in * f_in + n_level, n_out)),
+        "linear_intercept_": floats(intercept, (n_out,)),
+        "level_mean_": None if mean is None else floats(mean, (f_in,)),
+        "level_scale_": None if scale is None else floats(scale, (f_in,)),
+    }
+    if (
+        out["linear_coef_"] is None
+        or out["linear_intercept_"] is None
+        or (mean is None) != (scale is None)
+        or (
+            mean is not None
+            and (out["level_mean_"] is None or out["level_scale_"] is None)
+        )
+        or (scale is not None and not np.all(out["level_scale_"] > 0))
+        or type(alpha) not in (int, float)
+        or not (math.isfinite(alpha) and alpha > 0)
+    ):
+        raise ValueError("linear path malformed.")
+    for name in ("level_mean_", "level_scale_"):
+        if out[name] is not None:
+            out[name] = out[name].astype(np.float32)
+    out["linear_alpha_"] = float(alpha)
+    return out
+
+
 def fitted_from_json(fitted):
     """Validate fitted attributes read from JSON; return them as attributes.
 
@@ -102,6 +154,8 @@ def fitted_from_json(fitted):
             *_SCALING,
             *_WINDOW,
             *_TRAINING,
+            *_LINEAR,
+            "linear_alpha_",
             "history_",
             "n_features_in_",
             "feature_names_in_",
@@ -128,6 +182,7 @@ def fitted_from_json(fitted):
     out = {name: tuple(shape) for name, shape in zip(_SHAPES, shapes)}
     out.update(_check_scaling(fitted, shapes[0][1], shapes[1][1]))
     out.update(_check_window(fitted, shapes[0][1], shapes[1][1]))
+    out.update(_check_linear(fitted, shapes))
     out.update({name: fitted[name] for name in _TRAINING if name in fitted})
     out["history_"] = {k: [float(v) for v in vs] for k, vs in history.items()}
     out["n_features_in_"] = n_in

@@ -26,15 +26,17 @@ PRIVATE_APIS = {
         "only the signature's names and routed keywords are parameters.",
     ),
     "sklearn.base._fit_context": (
-        "sklstm/_estimator/regressor.py",
+        "sklstm/_estimator/regressor.py, sklstm/_intervals/forecaster.py",
         "scikit-learn's own way to validate parameters once per fit and "
         "honour skip_parameter_validation; documented for third-party "
         "estimators in scikit-learn's developer guide, not yet public.",
     ),
     "sklearn.utils._param_validation": (
-        "sklstm/_estimator/regressor.py, sklstm/_data/reshape.py",
-        "Interval and StrOptions for _parameter_constraints, the format that "
-        "_fit_context validates; scikit-learn has no public spelling.",
+        "sklstm/_estimator/regressor.py, sklstm/_data/reshape.py, "
+        "sklstm/_intervals/forecaster.py",
+        "Interval, StrOptions and HasMethods for _parameter_constraints, the "
+        "format that _fit_context validates; scikit-learn has no public "
+        "spelling.",
     ),
     "sklearn.utils.validation._check_sample_weight": (
         "sklstm/_data/validation.py",

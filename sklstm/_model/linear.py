@@ -1,0 +1,70 @@
+"""The linear path (``linear_path="ridge"``): a ridge regression beside the network.
+
+The forecast is a linear map of the window plus the network's output, both in
+the model's units (window-normalized, then standardized): LSTNet's
+autoregressive highway (Lai et al. 2018), solved in closed form. The linear
+map is fitted first, by scikit-learn's :class:`~sklearn.linear_model.RidgeCV`
+(penalty chosen by efficient leave-one-out over :data:`ALPHAS`); the network
+then learns its residuals and starts at zero (``zero_head``), so an untrained
+or early-stopped network leaves the ridge forecast.
+
+Its features are the flattened window and, when windows are normalized, each
+window's level (its location, standardized): with the level the map can
+follow a trend (the window relative to its last value) and still pull a
+stationary series back towards its usual level, which the normalized window
+alone cannot see. The penalty shrinks the forecast towards the last value.
+"""
+
+import numpy as np
+from sklearn.linear_model import RidgeCV
+
+__all__ = ["ALPHAS", "LINEAR_PATHS", "features", "fit", "predict"]
+
+#: The values of ``linear_path`` besides None.
+LINEAR_PATHS = ("ridge",)
+
+#: Ridge penalties tried by leave-one-out.
+ALPHAS = np.logspace(-4, 4, 17)
+
+
+def features(X, level=None):
+    """The linear path's features: the flattened windows, then the levels.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, timesteps, features)
+        Windows in the model's units.
+    level : ndarray of shape (n, 1, features) or None, default=None
+        Each window's standardized level (with window normalization).
+
+    Returns
+    -------
+    Z : ndarray of shape (n, timesteps * features [+ features])
+    """
+    Z = X.reshape(len(X), -1)
+    if level is None:
+        return Z
+    return np.hstack([Z, level.reshape(len(level), -1)])
+
+
+def fit(Z, y, sample_weight=None):
+    """Fit the ridge regression; return ``(coef, intercept, alpha)``.
+
+    ``coef`` has shape ``(Z.shape[1], outputs)`` and ``intercept`` shape
+    ``(outputs,)``, for the flattened targets ``y.reshape(len(y), -1)``.
+    """
+    yf = y.reshape(len(y), -1)
+    ridge = RidgeCV(alphas=ALPHAS).fit(
+        np.asarray(Z, dtype=np.float64),
+        np.asarray(yf, dtype=np.float64),
+        sample_weight=sample_weight,
+    )
+    coef = np.asarray(ridge.coef_, dtype=np.float64).reshape(yf.shape[1], -1).T
+    intercept = np.asarray(ridge.intercept_, dtype=np.float64).reshape(-1)
+    return coef, intercept, float(ridge.alpha_)
+
+
+def predict(Z, coef, intercept, shape):
+    """The linear forecast of features ``Z``, float32, of shape ``(n,) + shape``."""
+    out = np.asarray(Z, dtype=np.float64) @ coef + intercept
+    return out.astype(np.float32).reshape((len(Z), *shape))
