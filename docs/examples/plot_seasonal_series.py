@@ -1,7 +1,7 @@
 """
-=====================================================
+========================================================
 Forecasting a seasonal series: El Niño sea temperature
-=====================================================
+========================================================
 
 A year-ahead forecast of the monthly sea surface temperature of the El Niño
 region, a series with a strong yearly season, no trend and irregular warm
