@@ -82,11 +82,3 @@ def test_only_rejects_an_unknown_benchmark():
     cmd = [sys.executable, "-m", "benchmarks", "--only", "nope"]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "invalid choice" in done.stderr
-
-
-def test_soak_reports_rss_before_and_after(capsys):
-    from benchmarks.soak import soak
-
-    before, after = soak(2, report_every=1)
-    assert 0 < before and 0 < after
-    assert "after    2 fits: RSS" in capsys.readouterr().out

@@ -4,12 +4,12 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._data.normalization import METHODS as WINDOW_METHODS
 from .._data.reshape import DOC_LINK_TEMPLATE
+from .._data.scoring import sequence_r2
 from .._data.units import from_model_units, inputs_to_model_units
 from .._model.builders import ARCHITECTURES, CELLS
 from .._model.linear import LINEAR_PATHS
@@ -465,11 +465,7 @@ out_features) or None
         score : float
             R² of ``self.predict(X)`` against ``y``.
         """
-        y_pred = self.predict(X)
-        y = np.asarray(y)
-        if y.ndim > 2:
-            y, y_pred = y.reshape(len(y), -1), y_pred.reshape(len(y_pred), -1)
-        return r2_score(y, y_pred, sample_weight=sample_weight)
+        return sequence_r2(y, self.predict(X), sample_weight=sample_weight)
 
     def save(self, path):
         """Save the fitted estimator in sklstm's safe, shareable format.

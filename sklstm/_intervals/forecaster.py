@@ -5,12 +5,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.exceptions import NotFittedError
-from sklearn.metrics import r2_score
 from sklearn.utils import get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._data.reshape import DOC_LINK_TEMPLATE
+from .._data.scoring import sequence_r2
 from .quantiles import (
     check_calibration_size,
     check_confidence_levels,
@@ -382,8 +382,4 @@ class SplitConformalForecaster(RegressorMixin, BaseEstimator):
         score : float
             R² of ``self.predict(X)`` against ``y``.
         """
-        y_pred = self.predict(X)
-        y = np.asarray(y)
-        if y.ndim > 2:
-            y, y_pred = y.reshape(len(y), -1), y_pred.reshape(len(y_pred), -1)
-        return r2_score(y, y_pred, sample_weight=sample_weight)
+        return sequence_r2(y, self.predict(X), sample_weight=sample_weight)

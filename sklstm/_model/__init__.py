@@ -1,5 +1,6 @@
 """Keras model building: the registry of architectures (``architectures``),
 plain builders that know nothing of scikit-learn (``builders``), estimator
 parameters to a compiled model (``compile``), the per-process cache of traced
-graphs (``graph_cache``) and the cached forward pass (``predict``).
-May import :mod:`sklstm._utils`."""
+graphs (``graph_cache``), the cached forward pass (``predict``) and the
+linear path beside the network, a closed-form ridge regression
+(``linear``, NumPy and scikit-learn only). May import :mod:`sklstm._utils`."""
