@@ -1,10 +1,12 @@
 """The linear path beside the network (sklstm._model.linear)."""
 
 import numpy as np
+import pytest
 from sklearn.linear_model import RidgeCV
 from sklearn.metrics import mean_absolute_error
 
 from sklstm import LSTMSeqRegressor, make_windows
+from sklstm._model.architectures import ARCHITECTURES
 from sklstm._model.linear import ALPHAS
 
 
@@ -20,10 +22,15 @@ def _ridge(X, y, sample_weight=None):
     return RidgeCV(alphas=ALPHAS).fit(X2, y, sample_weight=sample_weight), X2
 
 
-def test_untrained_estimator_forecasts_as_the_ridge_regression():
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_untrained_estimator_forecasts_as_the_ridge_regression(architecture):
     X, y = make_windows(_seasonal(), 12, 3)
     est = LSTMSeqRegressor(
-        units=4, window_normalization=None, standardize=False, random_state=0
+        architecture=architecture,
+        units=4,
+        window_normalization=None,
+        standardize=False,
+        random_state=0,
     ).initialize(X, y)
     ridge, X2 = _ridge(X, y)
     assert est.linear_alpha_ == ridge.alpha_
