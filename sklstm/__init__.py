@@ -15,7 +15,7 @@ from ._data.windows import make_windows
 from ._persistence.files import UnsafeModelError, load, save
 
 # The one place the version is written (pyproject.toml reads it from here).
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ForecastDisplay",
