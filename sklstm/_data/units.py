@@ -86,17 +86,18 @@ def prepare_fit(est, X, y, sample_weight, *, reuse):
         y3 = scale(y3, *stats[2:])
     if reuse:
         lin = {name: getattr(est, name, None) for name in _LINEAR}
+        with_linear = lin["linear_coef_"] is not None
     else:
         lin = dict.fromkeys(_LINEAR)
-        if est.linear_path == "ridge":
-            if loc is not None:
-                lin["level_mean_"], lin["level_scale_"] = fit_stats(loc)
-            Z = _features(X, loc, lin)
+        with_linear = est.linear_path == "ridge"
+        if with_linear and loc is not None:
+            lin["level_mean_"], lin["level_scale_"] = fit_stats(loc)
+    if with_linear:
+        Z = _features(X, loc, lin)  # built once: fitted on, then taken off
+        if not reuse:
             coef, intercept, alpha = linear.fit(Z, y3, w)
             lin.update(linear_coef_=coef, linear_intercept_=intercept)
             lin["linear_alpha_"] = alpha
-    if lin["linear_coef_"] is not None:
-        Z = _features(X, loc, lin)
         coef, intercept = lin["linear_coef_"], lin["linear_intercept_"]
         y3 = y3 - linear.predict(Z, coef, intercept, y3.shape[1:])
     state = dict(
