@@ -35,9 +35,17 @@ def test_entry_describes_what_the_builder_builds(name):
             head
             == {"dense": "Reshape", "time_distributed": "TimeDistributed"}[arch.head]
         )
+        quantile = build_model(
+            _META, architecture=name, cell=cell, quantiles=(0.1, 0.5, 0.9), units=2
+        )
+        built |= _layer_classes(quantile)
+        assert type(quantile.layers[-1]).__name__ == "NonCrossingQuantiles"
     # The persistence allow-list is exact: nothing built is missing from it
-    # (load would refuse a valid file) and nothing listed is never built.
-    assert built == arch.keras_layers
+    # (load would refuse a valid file) and nothing listed is never built;
+    # sklstm's own quantile head is allowed by its module.
+    sklstm_objects = _persistence._SKLSTM_OBJECTS["sklstm._model.quantiles"]
+    assert built - sklstm_objects == arch.keras_layers
+    assert built & sklstm_objects == {"NonCrossingQuantiles"}
     depth = arch.default_layers * (2 if arch.family == "encoder_decoder" else 1)
     model = build_model(_META, architecture=name, units=2, seed=0)
     recurrent = [

@@ -402,3 +402,60 @@ def test_mapie_gives_the_same_one_step_intervals():
     theirs.conformalize(X[200:], y[200:])
     for got, expected in zip(ours.predict_interval(X), theirs.predict_interval(X)):
         assert_allclose(got, expected)
+
+
+# --------------------------------------------------------------------------
+# Conformalized quantile regression (method="cqr")
+# --------------------------------------------------------------------------
+
+
+def _two_regimes(n, seed):
+    """Windows whose second feature says whether the noise is small or large."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4, 2))
+    X[:, :, 1] = rng.integers(0, 2, size=(n, 1))  # the regime, for all steps
+    sd = 0.3 + 1.7 * X[:, -1, 1:]
+    return X, X[:, -1, :1] + sd * rng.normal(size=(n, 2))
+
+
+def test_cqr_covers_and_adapts_its_width_to_the_noise():
+    from sklstm import LSTMSeqRegressor
+
+    lstm = LSTMSeqRegressor(
+        architecture="simple", units=8, learning_rate=0.02, epochs=30, random_state=0
+    )
+    cf = SplitConformalForecaster(lstm, confidence_level=0.9, method="cqr")
+    cf.fit(*_two_regimes(1000, 0))
+    assert cf.estimator_.loss == "quantile"
+    assert_allclose(cf.estimator_.quantiles_, [0.05, 0.5, 0.95])
+    assert cf.conformity_scores_.shape == (1, 200, 2)
+    X, y = _two_regimes(2000, 1)
+    _, y_pis = cf.predict_interval(X)
+    covered = _covered(y, y_pis)[..., 0]
+    assert 0.85 <= covered.mean() <= 0.95, covered.mean()
+    width = (y_pis[..., 1, 0] - y_pis[..., 0, 0]).mean(axis=1)
+    noisy = X[:, -1, 1] == 1
+    assert width[noisy].mean() > 3 * width[~noisy].mean()  # split: one width
+
+
+def test_cqr_refuses_a_point_forecaster():
+    X, y = _windows(200)
+    model = _ridge()
+    with pytest.raises(ValueError, match="no loss and quantiles parameters"):
+        SplitConformalForecaster(model, method="cqr").fit(X, y)
+    with pytest.raises(ValueError, match="has no predict_quantiles"):
+        model.fit(X, y)
+        SplitConformalForecaster(model, method="cqr", prefit=True).fit(X, y)
+
+
+def test_cqr_prefit_needs_the_central_levels():
+    from sklstm import LSTMSeqRegressor
+
+    X, y = _two_regimes(60, 2)
+    lstm = LSTMSeqRegressor(
+        architecture="simple", units=2, epochs=1, loss="quantile", random_state=0
+    ).fit(X, y)  # levels 0.1, 0.5, 0.9: the 80% interval only
+    cf = SplitConformalForecaster(lstm, confidence_level=0.8, method="cqr", prefit=True)
+    assert cf.fit(X, y).predict_interval(X)[1].shape == (60, 2, 2, 1)
+    with pytest.raises(ValueError, match=r"needs the quantiles \[0.05, 0.95\]"):
+        cf.set_params(confidence_level=0.9).fit(X, y)

@@ -292,3 +292,39 @@ def test_displays_import_matplotlib_lazily():
         "assert 'tensorflow' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_forecast_draws_conformal_intervals_as_bands():
+    from sklearn.linear_model import RidgeCV
+    from sklearn.pipeline import make_pipeline
+
+    from sklstm import SequenceFlattener, SplitConformalForecaster, make_windows
+
+    series = np.sin(np.arange(300) / 6) + np.random.default_rng(0).normal(size=300)
+    X, y = make_windows(series, n_steps_in=8, n_steps_out=3)
+    cf = SplitConformalForecaster(
+        make_pipeline(SequenceFlattener(), RidgeCV()), confidence_level=[0.8, 0.95]
+    ).fit(X[:-40], y[:-40])
+    disp = ForecastDisplay.from_estimator(cf, X[-40:], y[-40:], sample_indices=[7])
+    _, y_pis = cf.predict_interval(X[-40:])
+    wide, narrow = disp.bands_  # the wider band first, lighter
+    assert [wide.get_label(), narrow.get_label()] == ["95% #7", "80% #7"]
+    assert wide.get_alpha() < narrow.get_alpha()
+    for band, j in ((wide, 1), (narrow, 0)):
+        vertices = band.get_paths()[0].vertices[:, 1]
+        np.testing.assert_allclose(vertices.min(), y_pis[7, :, 0, j].min())
+        np.testing.assert_allclose(vertices.max(), y_pis[7, :, 1, j].max())
+    assert disp.ax_.get_title() == "RidgeCV"
+
+
+def test_forecast_from_predictions_checks_the_intervals():
+    y = np.zeros((5, 3))
+    y_pis = np.stack([y - 1, y + 1], axis=-1)[..., np.newaxis]  # (5, 3, 2, 1)
+    disp = ForecastDisplay.from_predictions(y, y, y_pis=y_pis, n_samples=2)
+    assert len(disp.bands_) == 2 and disp.bands_[0].get_label() == "interval #0"
+    with pytest.raises(ValueError, match=r"y_pis must have shape \(5, 3\) \+ \(2"):
+        ForecastDisplay.from_predictions(y, y, y_pis=y_pis[:, :2])
+    with pytest.raises(ValueError, match="one level per interval"):
+        ForecastDisplay.from_predictions(
+            y, y, y_pis=y_pis, confidence_levels=[0.8, 0.9]
+        )

@@ -55,6 +55,10 @@ _EXERCISES = {
         len(clone(est).partial_fit(X, y).partial_fit(X, y).history_["loss"]) == 2
     ),
     "predict": lambda est, X, y: est.predict(X).shape == y.shape,
+    "predict_quantiles": lambda est, X, y: (
+        clone(est).set_params(loss="quantile").fit(X, y).predict_quantiles(X).shape
+        == y.shape + (3,)
+    ),
     "score": lambda est, X, y: np.isfinite(est.score(X, y)),
     "save": _exercise_save,
     "initialize": _exercise_initialize,

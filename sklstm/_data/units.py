@@ -11,6 +11,8 @@ fitted attributes (in a continuation or ``predict``); they hold no state of
 their own.
 """
 
+import numpy as np
+
 from .._model import linear
 from . import validation as V
 from .normalization import locations, resolve, shift_inputs
@@ -144,12 +146,19 @@ def inputs_to_model_units(est, X):
 
 
 def from_model_units(est, y_pred, context):
-    """Map the model's outputs back into the target's units."""
+    """Map the model's outputs back into the target's units.
+
+    Quantile forecasts (a last axis of one output per level) are mapped
+    level by level: the shift and the positive scale keep them in order.
+    """
     loc, lin = context
+    levels = y_pred.ndim == 4
+    if levels:  # the levels become the first axis, broadcasting as one target
+        y_pred = np.moveaxis(y_pred, -1, 0)
     if lin is not None:
         y_pred = y_pred + lin
     if est.y_mean_ is not None:
         y_pred = unscale(y_pred, est.y_mean_, est.y_scale_)
     if loc is not None:
         y_pred = y_pred + loc[:, :, est.target_feature_index_]
-    return y_pred
+    return np.moveaxis(y_pred, 0, -1) if levels else y_pred

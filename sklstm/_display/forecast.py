@@ -25,8 +25,10 @@ class ForecastDisplay:
     Build it with :meth:`from_estimator` or :meth:`from_predictions`. On the
     time axis the input window sits at ``t = -timesteps+1 .. 0`` and the
     forecast at ``t = 1 .. out_steps``; the truth is drawn solid with circle
-    markers, the prediction dashed with crosses, one color per sample. All
-    parameters are stored as attributes.
+    markers, the prediction dashed with crosses, one color per sample, and
+    prediction intervals, when given, as shaded bands (the wider the
+    interval, the lighter its band). All parameters are stored as
+    attributes.
 
     Parameters
     ----------
@@ -40,12 +42,19 @@ class ForecastDisplay:
         Sample numbers used in the labels; None means ``0 .. n_shown-1``.
     estimator_name : str, default=None
         Used as the axes title when given.
+    y_pis : ndarray of shape (n_shown, out_steps, 2, n_levels), default=None
+        Lower (``[..., 0, :]``) and upper bounds of the prediction intervals,
+        as :meth:`SplitConformalForecaster.predict_interval` returns them.
+    confidence_levels : array-like of shape (n_levels,), default=None
+        The level of each interval, for the legend.
 
     Attributes
     ----------
     lines_ : dict of str to list of matplotlib Line2D
         ``"true"``, ``"pred"`` and ``"input"`` lines, one per sample
         (``"input"`` is empty when no input is drawn).
+    bands_ : list of matplotlib PolyCollection
+        One band per sample and interval (empty without ``y_pis``).
     ax_ : matplotlib Axes
         Axes with the lines.
     figure_ : matplotlib Figure
@@ -68,13 +77,23 @@ class ForecastDisplay:
     """
 
     def __init__(
-        self, *, y_true, y_pred, X=None, sample_indices=None, estimator_name=None
+        self,
+        *,
+        y_true,
+        y_pred,
+        X=None,
+        sample_indices=None,
+        estimator_name=None,
+        y_pis=None,
+        confidence_levels=None,
     ):
         self.y_true = y_true
         self.y_pred = y_pred
         self.X = X
         self.sample_indices = sample_indices
         self.estimator_name = estimator_name
+        self.y_pis = y_pis
+        self.confidence_levels = confidence_levels
 
     def plot(self, ax=None, *, show_input=True):
         """Plot the forecasts.
@@ -102,6 +121,21 @@ class ForecastDisplay:
         X = None if self.X is None or not show_input else np.asarray(self.X, float)
         if X is not None and (X.ndim != 2 or len(X) != len(y_true)):
             raise ValueError(f"X must have shape ({len(y_true)}, timesteps).")
+        pis = None if self.y_pis is None else np.asarray(self.y_pis, dtype=float)
+        if pis is not None and (pis.ndim != 4 or pis.shape[:3] != (*y_true.shape, 2)):
+            raise ValueError(
+                f"y_pis must have shape {(*y_true.shape, 2)} + (n_levels,), the "
+                f"bounds of every forecast; got {pis.shape}."
+            )
+        levels = self.confidence_levels
+        if pis is not None:
+            n_levels = pis.shape[-1]
+            levels = [None] * n_levels if levels is None else np.ravel(levels)
+            if len(levels) != n_levels:
+                raise ValueError(
+                    f"confidence_levels has {len(levels)} levels but y_pis has "
+                    f"bounds for {n_levels}; pass one level per interval."
+                )
         idx = self.sample_indices
         idx = np.arange(len(y_true)) if idx is None else np.ravel(idx)
         import matplotlib.pyplot as plt
@@ -110,8 +144,25 @@ class ForecastDisplay:
             _, ax = plt.subplots()
         steps = np.arange(1, y_true.shape[1] + 1)
         lines = self.lines_ = {"true": [], "pred": [], "input": []}
+        self.bands_ = []
         for i, s in enumerate(idx):
             kw = {"color": f"C{i % 10}"}  # one color per sample
+            if pis is not None:  # widest first, lightest
+                widths = (pis[i, :, 1] - pis[i, :, 0]).mean(axis=0)
+                for rank, j in enumerate(np.argsort(-widths)):
+                    level = levels[j]
+                    name = "interval" if level is None else f"{float(level):.0%}"
+                    self.bands_.append(
+                        ax.fill_between(
+                            steps,
+                            pis[i, :, 0, j],
+                            pis[i, :, 1, j],
+                            alpha=0.12 + 0.12 * rank,
+                            linewidth=0,
+                            label=f"{name} #{s}",
+                            **kw,
+                        )
+                    )
             if X is not None:
                 t_in = np.arange(-X.shape[1] + 1, 1)
                 lines["input"] += ax.plot(
@@ -120,6 +171,7 @@ class ForecastDisplay:
             lines["true"] += ax.plot(steps, y_true[i], "o-", label=f"true #{s}", **kw)
             lines["pred"] += ax.plot(steps, y_pred[i], "x--", label=f"pred #{s}", **kw)
         handles = [line for pair in zip(lines["true"], lines["pred"]) for line in pair]
+        handles += self.bands_
         xlabel = "time step (0: last input)" if X is not None else "output step"
         ax.set(xlabel=xlabel, ylabel="value")
         return _finish(self, ax, self.estimator_name, handles=handles, fontsize="small")
@@ -164,16 +216,32 @@ class ForecastDisplay:
             The plotted display.
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        y_pred, y = np.asarray(estimator.predict(X)), np.asarray(y)
-        final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+        y, y_pis, levels = np.asarray(y), None, None
+        if hasattr(estimator, "predict_interval"):  # a conformal forecaster
+            y_pred, y_pis = estimator.predict_interval(X)
+            levels = estimator.confidence_levels_
+            final = estimator.estimator_
+        else:
+            y_pred = np.asarray(estimator.predict(X))
+            final = estimator
+        final = final[-1] if isinstance(final, Pipeline) else final
         out = getattr(final, "output_shape_", (0, 1))
         if y_pred.ndim == 2 and out[1] > 1 and y.shape == y_pred.shape:
             # 2-D targets with several features per step are time-major.
             y_pred, y = y_pred.reshape((-1, *out)), y.reshape((-1, *out))
+            if y_pis is not None:
+                y_pis = y_pis.reshape((-1, *out, *y_pis.shape[-2:]))
         display = cls._from_arrays(
-            y, y_pred, X if show_input else None, n_samples, sample_indices, feature
+            y,
+            y_pred,
+            X if show_input else None,
+            n_samples,
+            sample_indices,
+            feature,
+            y_pis,
         )
         display.estimator_name = type(final).__name__
+        display.confidence_levels = levels
         return display.plot(ax=ax)
 
     @classmethod
@@ -187,6 +255,8 @@ class ForecastDisplay:
         sample_indices=None,
         feature=0,
         ax=None,
+        y_pis=None,
+        confidence_levels=None,
     ):
         """Plot given forecasts against the truth for a few samples.
 
@@ -208,6 +278,10 @@ default=None
             Output feature to plot (and input feature, if X has that many).
         ax : matplotlib Axes, default=None
             Axes to plot on; None creates a new figure and axes.
+        y_pis : array-like of shape y_pred.shape + (2, n_levels), default=None
+            Prediction intervals, lower bound first, drawn as bands.
+        confidence_levels : array-like of shape (n_levels,), default=None
+            The level of each interval, for the legend.
 
         Returns
         -------
@@ -216,18 +290,30 @@ default=None
         """
         check_matplotlib_support(f"{cls.__name__}.from_predictions")
         display = cls._from_arrays(
-            y_true, y_pred, X, n_samples, sample_indices, feature
+            y_true, y_pred, X, n_samples, sample_indices, feature, y_pis
         )
+        display.confidence_levels = confidence_levels
         return display.plot(ax=ax)
 
     @classmethod
-    def _from_arrays(cls, y_true, y_pred, X, n_samples, sample_indices, feature):
+    def _from_arrays(
+        cls, y_true, y_pred, X, n_samples, sample_indices, feature, y_pis=None
+    ):
         """Validate the arrays, pick samples and feature; return the display."""
         if np.shape(y_true) != np.shape(y_pred):
             raise ValueError(
                 "y_true and y_pred must have the same shape; got "
                 f"{np.shape(y_true)} and {np.shape(y_pred)}."
             )
+        pis = None
+        if y_pis is not None:
+            pis = np.asarray(y_pis, dtype=float)
+            if pis.ndim < 2 or pis.shape[:-2] != np.shape(y_pred) or pis.shape[-2] != 2:
+                raise ValueError(
+                    f"y_pis must have shape {np.shape(y_pred)} + (2, n_levels), "
+                    f"as predict_interval returns it; got {pis.shape}."
+                )
+            pis = pis.reshape(_as_3d(y_pred, "y_pred").shape + pis.shape[-2:])
         yt, yp = _as_3d(y_true, "y_true"), _as_3d(y_pred, "y_pred")
         n, n_out = yt.shape[0], yt.shape[2]
         hint = f" (y has {n_out} output feature{'s' * (n_out > 1)})"
@@ -255,4 +341,5 @@ default=None
             X = X.reshape(X.shape + (1,) * (3 - X.ndim))
             x = X[idx, :, feature if X.shape[2] > feature else 0]
         yt, yp = yt[idx, :, feature], yp[idx, :, feature]
-        return cls(y_true=yt, y_pred=yp, X=x, sample_indices=idx)
+        pis = None if pis is None else pis[idx, :, feature]
+        return cls(y_true=yt, y_pred=yp, X=x, sample_indices=idx, y_pis=pis)

@@ -14,6 +14,7 @@ from .._data.units import from_model_units, inputs_to_model_units
 from .._model.builders import ARCHITECTURES, CELLS
 from .._model.linear import LINEAR_PATHS
 from .._model.predict import predict_function
+from .._model.quantiles import quantile_positions
 from .._training.contract import fit_estimator, initialize_estimator
 from .._utils.scikeras import BaseWrapper
 from .._utils.tf import keras
@@ -93,8 +94,17 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
     learning_rate : float, default=None
         Learning rate of the optimizer. None keeps the optimizer's default
         (0.001 for Adam). Same as ``optimizer__learning_rate``.
-    loss : str or keras.losses.Loss, default="mse"
+    loss : "quantile", str or keras.losses.Loss, default="mse"
         Keras loss; parameters can be routed as ``loss__<name>``.
+        "quantile" trains quantile forecasts of the levels in ``quantiles``
+        with the mean pinball loss (as ``HistGradientBoostingRegressor(
+        loss="quantile")``, all levels in one network, never crossing);
+        ``predict`` then returns the median and :meth:`predict_quantiles`
+        every level. See :ref:`prediction_intervals`.
+    quantiles : array-like of float, default=None
+        With ``loss="quantile"``: the levels to forecast, strictly increasing
+        in (0, 1); the median 0.5 is always added. None means
+        ``[0.1, 0.5, 0.9]`` (an 80% interval). Must be None for other losses.
     epochs : int, default=100
         Passes over the training data.
     batch_size : int, default=32
@@ -164,6 +174,8 @@ class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
         ``loss``) as early stopping judges it, ``min_delta`` included. With
         ``restore_best_weights`` (and early stopping or a validation split)
         the model holds this epoch's weights. None if no loss was finite.
+    quantiles_ : ndarray of shape (n_levels,) or None
+        The quantile levels the model forecasts (None for a point loss).
     best_loss_ : float or None
         The monitored loss at ``best_epoch_``.
     stopped_epoch_ : int or None
@@ -237,6 +249,7 @@ out_features) or None
         "optimizer": [str, keras.optimizers.Optimizer, type],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "loss": [str, keras.losses.Loss, callable],
+        "quantiles": ["array-like", Real, None],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
@@ -270,6 +283,7 @@ out_features) or None
         optimizer="adam",
         learning_rate=None,
         loss="mse",
+        quantiles=None,
         epochs=100,
         batch_size=32,
         validation_split=0.2,
@@ -300,6 +314,7 @@ out_features) or None
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
+        self.quantiles = quantiles
         self.epochs = epochs
         self.batch_size = batch_size
         self.validation_split = validation_split
@@ -431,6 +446,53 @@ out_features) or None
             Predictions, of shape ``(n_samples,) + target_shape_``: the shape
             of the target given to ``fit``.
         """
+        y_pred = self._forecast(X)
+        if self.quantiles_ is not None:  # the median
+            y_pred = y_pred[..., list(self.quantiles_).index(0.5)]
+        return y_pred
+
+    def predict_quantiles(self, X, quantiles=None):
+        """Predict quantiles of the targets, for a model fitted with them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps) or \
+(n_samples, timesteps, features)
+            Input sequences, shaped like those given to ``fit``.
+        quantiles : array-like of float, default=None
+            Levels among ``quantiles_``, in any order; None means all.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, *target_shape_, n_levels)
+            One forecast per level along the last axis, in the order asked;
+            increasing in the level.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMSeqRegressor
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(40, 3, 1))
+        >>> y = X[:, -1, 0] + rng.normal(size=40)
+        >>> est = LSTMSeqRegressor(loss="quantile", quantiles=[0.1, 0.9],
+        ...                        epochs=2, random_state=0).fit(X, y)
+        >>> q = est.predict_quantiles(X[:5])
+        >>> q.shape, bool(np.all(np.diff(q, axis=-1) >= 0))
+        ((5, 3), True)
+        """
+        check_is_fitted(self)
+        if self.quantiles_ is None:
+            raise ValueError(
+                f"this {type(self).__name__} forecasts points (loss="
+                f"{self.loss!r}); refit with loss='quantile' and quantiles=[...] "
+                "to predict quantiles."
+            )
+        index = quantile_positions(self.quantiles_, quantiles)
+        return self._forecast(X)[..., index]
+
+    def _forecast(self, X):
+        """The forecasts of X in the target's shape (and one per level)."""
         check_is_fitted(self)
         X, context = inputs_to_model_units(self, X)
         y_pred = from_model_units(self, predict_function(self.model_)(X), context)
@@ -440,9 +502,9 @@ out_features) or None
                 "inputs are out of range. Scale X (StandardScaler) and refit with "
                 "a lower learning_rate."
             )
-        return y_pred.reshape((len(X),) + self.target_shape_).astype(
-            np.float64, copy=False
-        )
+        levels = () if self.quantiles_ is None else (len(self.quantiles_),)
+        shape = (len(X), *self.target_shape_, *levels)
+        return y_pred.reshape(shape).astype(np.float64, copy=False)
 
     def score(self, X, y, sample_weight=None):
         """Return the coefficient of determination R² of the prediction.

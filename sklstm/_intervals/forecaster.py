@@ -3,20 +3,16 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags, indexable
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._data.reshape import DOC_LINK_TEMPLATE
 from .._data.scoring import sequence_r2
-from .quantiles import (
-    check_calibration_size,
-    check_confidence_levels,
-    conformal_quantiles,
-    conformity_scores,
-)
+from .methods import METHODS, bounds, calibrate, for_method
+from .quantiles import check_calibration_size, check_confidence_levels
 from .split import calibration_split
 
 __all__ = ["SplitConformalForecaster"]
@@ -70,6 +66,14 @@ class SplitConformalForecaster(RegressorMixin, BaseEstimator):
         Windows dropped between the training and the calibration windows.
         Pass the horizon (``n_steps_out``) for overlapping windows, so that
         no training target is also a calibration target.
+    method : {"split", "cqr"}, default="split"
+        "split": intervals of one calibrated half-width per output, centred
+        on the point forecast (any regressor). "cqr": conformalized quantile
+        regression, the estimator's own quantile forecasts of each central
+        interval (levels ``(1 - L) / 2`` and ``(1 + L) / 2``) widened or
+        narrowed by a calibrated amount: intervals whose width follows the
+        series. ``fit`` trains the clone with ``loss="quantile"`` and those
+        levels; with ``prefit=True`` the estimator must forecast them.
     prefit : bool, default=False
         If True, ``estimator`` is already fitted and is used as it is:
         :meth:`conformalize` (or :meth:`fit`, which then calibrates on all
@@ -85,11 +89,16 @@ class SplitConformalForecaster(RegressorMixin, BaseEstimator):
         intervals.
     conformity_scores_ : ndarray of shape (n_calibration, n_outputs)
         Absolute residuals of the calibration windows, one column per output
-        (the target flattened time-major, ``y.reshape(n, -1)``).
+        (the target flattened time-major, ``y.reshape(n, -1)``); with
+        ``method="cqr"``, of shape ``(n_levels, n_calibration, n_outputs)``:
+        ``max(lower - y, y - upper)`` per level.
     quantiles_ : ndarray of shape (n_levels,) + target_shape
-        Half-width of the interval of every output at every level.
+        Half-width of the interval of every output at every level; with
+        ``method="cqr"``, how much both quantile bounds are widened.
     n_calibration_ : int
         Number of calibration windows.
+    method_ : {"split", "cqr"}
+        The method the intervals were calibrated with.
     target_shape_ : tuple of int
         Shape of one target sample; ``predict`` returns
         ``(n_samples,) + target_shape_``.
@@ -148,6 +157,7 @@ class SplitConformalForecaster(RegressorMixin, BaseEstimator):
             Interval(Integral, 1, None, closed="left"),
         ],
         "gap": [Interval(Integral, 0, None, closed="left")],
+        "method": [StrOptions(set(METHODS))],
         "prefit": ["boolean"],
     }
 
@@ -158,12 +168,14 @@ class SplitConformalForecaster(RegressorMixin, BaseEstimator):
         confidence_level=0.9,
         calibration_size=0.2,
         gap=0,
+        method="split",
         prefit=False,
     ):
         self.estimator = estimator
         self.confidence_level = confidence_level
         self.calibration_size = calibration_size
         self.gap = gap
+        self.method = method
         self.prefit = prefit
 
     # ----------------------------------------------------------------- tags
@@ -265,7 +277,8 @@ class SplitConformalForecaster(RegressorMixin, BaseEstimator):
             return self._calibrate(self._prefitted(), X, y, levels)
         n_train, n_cal = calibration_split(len(y), self.calibration_size, self.gap)
         check_calibration_size(n_cal, levels)  # before any training
-        estimator = clone(self.estimator).fit(_rows(X, 0, n_train), y[:n_train])
+        estimator = for_method(self.estimator, self.method, levels)
+        estimator.fit(_rows(X, 0, n_train), y[:n_train])
         start = n_train + self.gap
         return self._calibrate(estimator, _rows(X, start, None), y[start:], levels)
 
@@ -310,14 +323,16 @@ class SplitConformalForecaster(RegressorMixin, BaseEstimator):
                 "the estimator was fitted on (the same n_steps_out and target "
                 "columns), or refit it on targets of this shape."
             )
-        scores = conformity_scores(y, y_pred.reshape(y.shape))
-        quantiles = conformal_quantiles(scores, levels)
+        scores, quantiles = calibrate(
+            self.method, estimator, X, y, y_pred.reshape(y.shape), levels
+        )
         self.estimator_ = estimator
         self.confidence_levels_ = levels
         self.conformity_scores_ = scores
         self.quantiles_ = quantiles.reshape((len(levels),) + target_shape)
         self.n_calibration_ = len(y)
         self.target_shape_ = target_shape
+        self.method_ = self.method
         return self
 
     # ----------------------------------------------------------- predicting
@@ -358,9 +373,10 @@ class SplitConformalForecaster(RegressorMixin, BaseEstimator):
             ``(n_samples, 2, n_levels)``.
         """
         y_pred = self.predict(X)
-        half = np.moveaxis(self.quantiles_, 0, -1)  # target_shape + (n_levels,)
-        center = y_pred[..., np.newaxis]
-        return y_pred, np.stack([center - half, center + half], axis=-2)
+        levels = self.confidence_levels_
+        return y_pred, bounds(
+            self.method_, self.estimator_, X, y_pred, self.quantiles_, levels
+        )
 
     def score(self, X, y, sample_weight=None):
         """Return the coefficient of determination R² of the point forecasts.

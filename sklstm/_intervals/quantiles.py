@@ -107,11 +107,18 @@ def check_calibration_size(n_calibration, levels):
         )
 
 
-def conformity_scores(y, y_pred):
-    """Absolute residuals, flattened per sample: shape (n_samples, n_outputs)."""
+def conformity_scores(y, y_pred=None, *, signed=False):
+    """Absolute residuals, flattened per sample: shape (n_samples, n_outputs).
+
+    With ``signed=True``, ``y`` already holds the scores (those of
+    conformalized quantile regression, negative inside the interval); they
+    are only checked to be finite and flattened.
+    """
     y = np.asarray(y, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
-    scores = np.abs(y - y_pred).reshape(len(y), -1)
+    if signed:
+        scores = y.reshape(len(y), -1)
+    else:
+        scores = np.abs(y - np.asarray(y_pred, dtype=np.float64)).reshape(len(y), -1)
     if not np.all(np.isfinite(scores)):
         raise ValueError(
             "the estimator predicts NaN or inf on the calibration windows, so "

@@ -22,6 +22,9 @@ _FAMILY_LAYERS = {
     "vector": ("InputLayer", "Dense", "Reshape"),
     "encoder_decoder": ("InputLayer", "RepeatVector", "TimeDistributed", "Dense"),
 }
+# Keras layers a quantile head adds to every family (see
+# :mod:`sklstm._model.quantiles`; its own layer is registered by sklstm).
+_QUANTILE_LAYERS = ("Reshape",)
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,12 @@ class Architecture:
         """Names of the Keras layer classes its models may contain."""
         wrapper = ("Bidirectional",) if self.bidirectional else ()
         return frozenset(
-            (*_FAMILY_LAYERS[self.family], *wrapper, *CELL_LAYERS.values())
+            (
+                *_FAMILY_LAYERS[self.family],
+                *_QUANTILE_LAYERS,
+                *wrapper,
+                *CELL_LAYERS.values(),
+            )
         )
 
 

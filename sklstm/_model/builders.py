@@ -15,6 +15,7 @@ import numpy as np
 
 from .._utils.tf import keras
 from .architectures import ARCHITECTURES, CELL_LAYERS, REGISTRY
+from .quantiles import NonCrossingQuantiles
 
 __all__ = [
     "ARCHITECTURES",
@@ -93,6 +94,20 @@ def _head(units, seeds, zero_head):
     return _dense(units, seeds)
 
 
+def _quantile_head(x, quantiles):
+    """Reshape ``(..., f * k)`` outputs to ``(..., f, k)`` increasing quantiles."""
+    if quantiles is None:
+        return x
+    k, levels = len(quantiles), [float(q) for q in quantiles]
+    if 0.5 not in levels or levels != sorted(set(levels)):
+        raise ValueError(
+            f"quantiles={levels} must be increasing and include the median 0.5, "
+            f"which the other levels are built around; pass {sorted({*levels, 0.5})}."
+        )
+    x = keras.layers.Reshape((*x.shape[1:-1], x.shape[-1] // k, k))(x)
+    return NonCrossingQuantiles(levels.index(0.5))(x)
+
+
 def _check_meta(meta):
     keys = ("n_timesteps_in", "n_features_in", "n_steps_out", "n_features_out")
     missing = [k for k in keys if k not in meta]
@@ -105,6 +120,7 @@ def build_vector_model(
     meta,
     *,
     zero_head=False,
+    quantiles=None,
     units=50,
     n_layers=1,
     bidirectional=False,
@@ -129,6 +145,10 @@ def build_vector_model(
         Start the output layer at zero, so that the untrained model predicts
         zero: for a network that learns the residuals of another model (the
         estimator's ``linear_path``), which its training then starts from.
+    quantiles : sequence of float or None, default=None
+        Predict these quantile levels (increasing, 0.5 among them) of every
+        target value: the output gains a last axis, one per level, whose
+        values never cross (see :mod:`sklstm._model.quantiles`).
     units : int, default=50
         Units of every recurrent layer.
     n_layers : int, default=1
@@ -148,7 +168,7 @@ def build_vector_model(
     -------
     model : keras.Model
         Uncompiled model from ``(timesteps, features)`` to
-        ``(n_steps_out, n_features_out)``.
+        ``(n_steps_out, n_features_out)`` (and ``len(quantiles)``).
 
     Examples
     --------
@@ -172,15 +192,17 @@ def build_vector_model(
     x = inputs
     for i in range(n_layers):
         x = _recurrent_block(x, return_sequences=i < n_layers - 1, **kw)
-    x = _head(s_out * f_out, seeds, zero_head)(x)
-    outputs = keras.layers.Reshape((s_out, f_out))(x)
-    return keras.Model(inputs, outputs)
+    k = 1 if quantiles is None else len(quantiles)
+    x = _head(s_out * f_out * k, seeds, zero_head)(x)
+    x = keras.layers.Reshape((s_out, f_out * k))(x)
+    return keras.Model(inputs, _quantile_head(x, quantiles))
 
 
 def build_encoder_decoder(
     meta,
     *,
     zero_head=False,
+    quantiles=None,
     units=100,
     n_layers=1,
     bidirectional=False,
@@ -205,6 +227,10 @@ def build_encoder_decoder(
         Start the output layer at zero, so that the untrained model predicts
         zero: for a network that learns the residuals of another model (the
         estimator's ``linear_path``), which its training then starts from.
+    quantiles : sequence of float or None, default=None
+        Predict these quantile levels (increasing, 0.5 among them) of every
+        target value: the output gains a last axis, one per level, whose
+        values never cross (see :mod:`sklstm._model.quantiles`).
     units : int, default=100
         Units of every recurrent layer.
     n_layers : int, default=1
@@ -224,7 +250,7 @@ def build_encoder_decoder(
     -------
     model : keras.Model
         Uncompiled model from ``(timesteps, features)`` to
-        ``(n_steps_out, n_features_out)``.
+        ``(n_steps_out, n_features_out)`` (and ``len(quantiles)``).
 
     Examples
     --------
@@ -251,8 +277,9 @@ def build_encoder_decoder(
     x = keras.layers.RepeatVector(s_out)(x)
     for _ in range(n_layers):
         x = _recurrent_block(x, return_sequences=True, **kw)
-    outputs = keras.layers.TimeDistributed(_head(f_out, seeds, zero_head))(x)
-    return keras.Model(inputs, outputs)
+    k = 1 if quantiles is None else len(quantiles)
+    x = keras.layers.TimeDistributed(_head(f_out * k, seeds, zero_head))(x)
+    return keras.Model(inputs, _quantile_head(x, quantiles))
 
 
 def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
@@ -271,7 +298,7 @@ def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
         the encoder-decoders). None means the reference depth: 2 for
         "stacked", 1 otherwise. "simple" is always one layer.
     **kwargs : dict
-        ``zero_head``, ``units``, ``cell``, ``activation``, ``dropout``,
+        ``zero_head``, ``quantiles``, ``units``, ``cell``, ``activation``, ``dropout``,
         ``recurrent_dropout`` and ``seed``, passed on to
         :func:`build_vector_model` or :func:`build_encoder_decoder`.
 

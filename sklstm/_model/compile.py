@@ -18,6 +18,7 @@ from .._utils.scikeras import (
 )
 from .._utils.tf import keras
 from .builders import build_model
+from .quantiles import PinballLoss, quantile_levels
 
 __all__ = [
     "build_compiled_model",
@@ -67,10 +68,13 @@ def compile_kwargs(est):
     else:
         optimizer = try_to_convert_strings_to_classes(optimizer, get_optimizer_class)
         optimizer = unflatten_params(items=optimizer, params=opt_params)
+    loss_params = route_params(params, "loss", pass_filter=set(), strict=False)
+    levels = quantile_levels(est.loss, est.quantiles)
+    if levels is not None:
+        return {"optimizer": optimizer, "loss": PinballLoss(levels, **loss_params)}
     loss = try_to_convert_strings_to_classes(
         est.loss, get_loss_class_function_or_string
     )
-    loss_params = route_params(params, "loss", pass_filter=set(), strict=False)
     loss = unflatten_params(items=loss, params=loss_params)
     return {"optimizer": optimizer, "loss": loss}
 
@@ -86,7 +90,7 @@ def check_keras_names(est):
     """Raise a ValueError naming the parameter whose Keras name is unknown."""
     for param, example, get in _NAMES:
         value = getattr(est, param)
-        if not isinstance(value, str):
+        if not isinstance(value, str) or (param, value) == ("loss", "quantile"):
             continue
         try:
             get(value)
@@ -141,6 +145,7 @@ def _build_compiled_model(est, input_shape, output_shape, seed):
         architecture=est.architecture,
         n_layers=est.n_layers,
         zero_head=est.linear_path is not None,
+        quantiles=quantile_levels(est.loss, est.quantiles),
         units=est.units,
         cell=est.cell,
         activation=est.activation,
@@ -170,8 +175,14 @@ def _builder_params(est):
 
 
 def network_params(est):
-    """The parameters that shape ``est``'s network, as a dict."""
-    return {name: getattr(est, name) for name in _BUILDER_PARAMS}
+    """The parameters that shape ``est``'s network, as a dict.
+
+    ``quantiles`` is the resolved list of levels the head predicts (None
+    for a point loss).
+    """
+    params = {name: getattr(est, name) for name in _BUILDER_PARAMS}
+    levels = quantile_levels(est.loss, est.quantiles)
+    return {**params, "quantiles": None if levels is None else list(levels)}
 
 
 def _without_seeds(config):
@@ -226,9 +237,9 @@ def _structure_changes(est, model, fitted_params, input_shape):
     if fitted_params is not None:
         new = network_params(est)
         return [
-            f"{name} (was {fitted_params[name]!r}, now {new[name]!r})"
-            for name in _BUILDER_PARAMS
-            if fitted_params[name] != new[name]
+            f"{name} (was {fitted_params.get(name)!r}, now {new[name]!r})"
+            for name in new
+            if fitted_params.get(name) != new[name]
         ]
     # Unknown fitted parameters (an estimator saved by an older version):
     # compare the networks themselves.

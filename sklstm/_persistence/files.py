@@ -51,6 +51,10 @@ _KERAS_ALLOWED = {
     "keras.optimizers": None,
     "keras.losses": None,
 }
+# sklstm's own registered Keras objects: the quantile head and its loss.
+_SKLSTM_OBJECTS = {
+    "sklstm._model.quantiles": {"NonCrossingQuantiles", "PinballLoss"},
+}
 _KERAS_MEMBERS = {"config.json", "metadata.json", "model.weights.h5"}
 _HINTS = {
     "optimizer": "pass optimizer as a string such as 'adam' (its settings as "
@@ -204,7 +208,11 @@ def load(path):
     except ValueError as exc:
         raise UnsafeModelError(f"{where}: {exc}") from None
     model = _load_keras(members[_MODEL], where)
-    expected = ((None, *fitted["input_shape_"]), (None, *fitted["output_shape_"]))
+    levels = () if fitted["quantiles_"] is None else (len(fitted["quantiles_"]),)
+    expected = (
+        (None, *fitted["input_shape_"]),
+        (None, *fitted["output_shape_"], *levels),
+    )
     if (model.input_shape, model.output_shape) != expected:
         raise UnsafeModelError(
             f"{where}: its Keras model maps {model.input_shape} to "
@@ -233,8 +241,12 @@ def _plain_params(params, *, saving):
             )
         if isinstance(value, np.generic):  # e.g. np.float64 from a param grid
             value = value.item()
+        if isinstance(value, tuple | np.ndarray) and name == "quantiles":
+            value = np.asarray(value).tolist()  # written as a JSON list
         if isinstance(value, str | int | float | None) or (
-            isinstance(value, list) and not value
+            isinstance(value, list)
+            and all(type(v) in (int, float) for v in value)
+            and (name == "quantiles" or not value)
         ):
             plain[name] = value
             continue
@@ -308,6 +320,8 @@ def _keras_object_ok(node, loss_functions):
         return (
             registered == name and isinstance(config, str) and config in loss_functions
         )
+    if module in _SKLSTM_OBJECTS:
+        return name in _SKLSTM_OBJECTS[module] and registered == f"sklstm>{name}"
     allowed = _KERAS_ALLOWED.get(module, ())
     return registered is None and (allowed is None or name in allowed)
 

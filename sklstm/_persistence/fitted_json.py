@@ -46,6 +46,8 @@ def fitted_to_json(estimator):
         fitted[name] = None if value is None else np.asarray(value, float).tolist()
     alpha = getattr(estimator, "linear_alpha_", None)
     fitted["linear_alpha_"] = None if alpha is None else float(alpha)
+    levels = getattr(estimator, "quantiles_", None)
+    fitted["quantiles_"] = None if levels is None else [float(q) for q in levels]
     for name in _TRAINING:
         if hasattr(estimator, name):
             value = getattr(estimator, name)
@@ -130,6 +132,21 @@ def _check_linear(fitted, shapes):
     return out
 
 
+def _check_quantiles(fitted):
+    """Validate the quantile levels: None, or increasing in (0, 1) with 0.5."""
+    levels = fitted.get("quantiles_")
+    if levels is None:
+        return None
+    if not (
+        isinstance(levels, list)
+        and all(type(q) is float and 0 < q < 1 for q in levels)
+        and levels == sorted(set(levels))
+        and 0.5 in levels
+    ):
+        raise ValueError("quantile levels malformed.")
+    return np.asarray(levels)
+
+
 def fitted_from_json(fitted):
     """Validate fitted attributes read from JSON; return them as attributes.
 
@@ -156,6 +173,7 @@ def fitted_from_json(fitted):
             *_TRAINING,
             *_LINEAR,
             "linear_alpha_",
+            "quantiles_",
             "history_",
             "n_features_in_",
             "feature_names_in_",
@@ -183,6 +201,7 @@ def fitted_from_json(fitted):
     out.update(_check_scaling(fitted, shapes[0][1], shapes[1][1]))
     out.update(_check_window(fitted, shapes[0][1], shapes[1][1]))
     out.update(_check_linear(fitted, shapes))
+    out["quantiles_"] = _check_quantiles(fitted)
     out.update({name: fitted[name] for name in _TRAINING if name in fitted})
     out["history_"] = {k: [float(v) for v in vs] for k, vs in history.items()}
     out["n_features_in_"] = n_in

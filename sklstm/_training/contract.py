@@ -11,6 +11,7 @@ parameters; they hold no state of their own.
 
 import contextlib
 
+import numpy as np
 from sklearn.utils import check_random_state
 
 from .._data import validation as V
@@ -107,6 +108,8 @@ def _set_fitted(est, model, history, state, result=None):
     """Set every fitted attribute of ``est`` at once."""
     est.model_ = model
     est._network_params = network_params(est)  # for warm starts
+    levels = est._network_params["quantiles"]
+    est.quantiles_ = None if levels is None else np.asarray(levels)
     est.history_ = history
     est.n_iter_ = len(history.get("loss", []))
     best = None if result is None else result.best_epoch

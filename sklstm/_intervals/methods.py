@@ -1,0 +1,129 @@
+"""The two conformal methods: their scores, their corrections and their bounds.
+
+``"split"`` (split conformal, Lei et al., 2018) scores a calibration window
+by the absolute residual of the point forecast and centres an interval of
+half-width ``q`` on it. ``"cqr"`` (conformalized quantile regression, Romano,
+Patterson and Candès, 2019) starts from the estimator's own quantile forecast
+of the central interval at level ``L``, levels ``(1 - L) / 2`` and
+``(1 + L) / 2``, scores a window by ``max(lower - y, y - upper)`` (negative
+inside the interval) and widens both bounds by ``q``, or narrows them when
+``q`` is negative: intervals that adapt to the series' own noise, with the
+coverage of split conformal. Both take ``q``, per output and level, from
+:func:`sklstm._intervals.quantiles.conformal_quantiles`.
+"""
+
+import numpy as np
+from sklearn.base import clone
+
+from .quantiles import conformal_quantiles, conformity_scores
+
+__all__ = ["METHODS", "bounds", "calibrate", "central_quantiles", "for_method"]
+
+#: The values of ``SplitConformalForecaster(method=...)``.
+METHODS = ("split", "cqr")
+
+
+def central_quantiles(levels):
+    """The quantile levels of the central intervals at confidence ``levels``.
+
+    Returns
+    -------
+    pairs : list of (float, float)
+        ``((1 - L) / 2, (1 + L) / 2)`` per level, rounded to 12 decimals so
+        that 0.9 gives exactly 0.05 and 0.95.
+
+    Examples
+    --------
+    >>> central_quantiles([0.8, 0.9])
+    [(0.1, 0.9), (0.05, 0.95)]
+    """
+    return [(round(float(1 - L) / 2, 12), round(float(1 + L) / 2, 12)) for L in levels]
+
+
+def for_method(estimator, method, levels):
+    """An unfitted clone of ``estimator`` that ``method`` can calibrate.
+
+    For "cqr" the clone is set to forecast the quantiles of every central
+    interval (``loss="quantile"``, ``quantiles=[...]``, as
+    :class:`~sklstm.LSTMSeqRegressor` takes them).
+    """
+    estimator = clone(estimator)
+    if method != "cqr":
+        return estimator
+    if not {"loss", "quantiles"} <= set(estimator.get_params()):
+        raise ValueError(
+            f"method='cqr' trains quantile forecasts, but {type(estimator).__name__} "
+            "has no loss and quantiles parameters; wrap an LSTMSeqRegressor, or "
+            "use method='split' for any point forecaster."
+        )
+    wanted = sorted({q for pair in central_quantiles(levels) for q in pair})
+    return estimator.set_params(loss="quantile", quantiles=wanted)
+
+
+def _quantile_bounds(estimator, X, levels):
+    """Lower and upper quantile forecasts: two arrays ``(n, ..., n_levels)``."""
+    if not hasattr(estimator, "predict_quantiles"):
+        raise ValueError(
+            f"method='cqr' needs quantile forecasts, but {type(estimator).__name__} "
+            "has no predict_quantiles; wrap an LSTMSeqRegressor fitted with "
+            "loss='quantile', or use method='split'."
+        )
+    pairs = central_quantiles(levels)
+    fitted = getattr(estimator, "quantiles_", None)
+    fitted = [] if fitted is None else [float(q) for q in fitted]
+    wanted = sorted({q for pair in pairs for q in pair})
+    missing = [q for q in wanted if not np.isclose(fitted, q).any()]
+    if missing:
+        raise ValueError(
+            f"method='cqr' at confidence_level={[float(L) for L in levels]} needs "
+            f"the quantiles {wanted}, but the estimator forecasts {fitted} (not "
+            f"{missing}); refit it with loss='quantile', quantiles={wanted}, or "
+            "pass prefit=False to let fit train it."
+        )
+    lower = estimator.predict_quantiles(X, [lo for lo, _ in pairs])
+    upper = estimator.predict_quantiles(X, [hi for _, hi in pairs])
+    return np.asarray(lower, np.float64), np.asarray(upper, np.float64)
+
+
+def calibrate(method, estimator, X, y, y_pred, levels):
+    """Conformity scores and per-output corrections of ``method``.
+
+    Parameters
+    ----------
+    y, y_pred : ndarray
+        Calibration targets and point forecasts, of one shape.
+
+    Returns
+    -------
+    scores : ndarray
+        ``(n, n_outputs)`` for "split"; ``(n_levels, n, n_outputs)`` for
+        "cqr", whose scores depend on the level.
+    corrections : ndarray of shape (n_levels, n_outputs)
+        The half-widths ("split") or the widening of both bounds ("cqr").
+    """
+    if method == "split":
+        scores = conformity_scores(y, y_pred)
+        return scores, conformal_quantiles(scores, levels)
+    lower, upper = _quantile_bounds(estimator, X, levels)
+    shape = y.shape + (len(levels),)
+    y = y[..., np.newaxis]
+    signed = np.maximum(lower.reshape(shape) - y, y - upper.reshape(shape))
+    scores = conformity_scores(np.moveaxis(signed, -1, 0), signed=True)
+    scores = scores.reshape(len(levels), len(y), -1)
+    corrections = [conformal_quantiles(s, [lv])[0] for s, lv in zip(scores, levels)]
+    return scores, np.stack(corrections)
+
+
+def bounds(method, estimator, X, y_pred, corrections, levels):
+    """Lower and upper bounds ``y_pred.shape + (2, n_levels)`` at ``levels``.
+
+    ``corrections`` has shape ``(n_levels,) + target_shape``.
+    """
+    widen = np.moveaxis(corrections, 0, -1)  # target_shape + (n_levels,)
+    if method == "split":
+        center = y_pred[..., np.newaxis]
+        return np.stack([center - widen, center + widen], axis=-2)
+    lower, upper = _quantile_bounds(estimator, X, levels)
+    shape = y_pred.shape + (len(levels),)
+    lower, upper = lower.reshape(shape), upper.reshape(shape)
+    return np.stack([lower - widen, upper + widen], axis=-2)
