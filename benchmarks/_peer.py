@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["available", "fit_predict", "version"]
+__all__ = ["available", "fit", "fit_predict", "predict", "predict_interval", "version"]
 
 
 def available():
@@ -76,12 +76,13 @@ def _predict_batched(forecaster, X):
     return _scale(forecaster, out, inverse=True)
 
 
-def fit_predict(train_series, X, y, X_test, epochs, batch_size, seed=0):
-    """Fit ``ForecasterRnn`` on ``train_series``; forecast every window of X_test.
+def fit(train_series, X, y, epochs, batch_size, seed=0):
+    """Fit ``ForecasterRnn`` on ``train_series``, which must cut into X and y.
 
     ``X`` (n, n_in, 1) and ``y`` (n, horizon) are our training windows, which
     ``train_series`` must cut into exactly (its last value ends the last
-    training target). Returns ``(predictions, fit_seconds)``.
+    training target); raises if it does not. Returns ``(forecaster,
+    fit_seconds)``.
     """
     import keras
     import pandas as pd
@@ -115,14 +116,66 @@ def fit_predict(train_series, X, y, X_test, epochs, batch_size, seed=0):
         if not same:
             raise RuntimeError("ForecasterRnn's training windows differ from ours")
         forecaster.fit(series, suppress_warnings=True)
-        seconds = time.perf_counter() - start
+    return forecaster, time.perf_counter() - start
+
+
+def predict(forecaster, X_test, y_scale):
+    """Forecasts of every window of X_test, checked against skforecast's own.
+
+    ``y_scale`` (the largest absolute target) sets the absolute tolerance.
+    """
+    with _quiet():
         pred = _predict_batched(forecaster, X_test)
         # The batched path must agree with skforecast's own predict.
         for i in (0, len(X_test) - 1):
             own = _predict_one(forecaster, X_test[i, :, 0])
-            if not np.allclose(own, pred[i], rtol=1e-4, atol=1e-6 * np.abs(y).max()):
+            if not np.allclose(own, pred[i], rtol=1e-4, atol=1e-6 * y_scale):
                 raise RuntimeError(
                     f"batched forecast of held-out window {i} differs from "
                     f"ForecasterRnn.predict: {pred[i][:3]} vs {own[:3]}"
                 )
-    return pred, seconds
+    return pred
+
+
+def fit_predict(train_series, X, y, X_test, epochs, batch_size, seed=0):
+    """Fit ``ForecasterRnn`` on ``train_series``; forecast every window of X_test.
+
+    Returns ``(predictions, fit_seconds)``; see :func:`fit`.
+    """
+    forecaster, seconds = fit(train_series, X, y, epochs, batch_size, seed)
+    return predict(forecaster, X_test, np.abs(y).max()), seconds
+
+
+def predict_interval(forecaster, X_cal, y_cal, X_test, levels):
+    """skforecast's conformal intervals, calibrated on (X_cal, y_cal).
+
+    As skforecast's documentation recommends for honest intervals: the
+    calibration windows' residuals are set as out-of-sample residuals
+    (``set_out_sample_residuals``) and ``predict_interval(method="conformal",
+    use_in_sample_residuals=False)`` (binned residuals, its default) gives
+    every held-out window's interval, one call per window and level.
+
+    Returns
+    -------
+    y_pis : ndarray of shape (n_test, horizon, 2, n_levels)
+    """
+    import pandas as pd
+
+    with _quiet():
+        pred_cal = predict(forecaster, X_cal, np.abs(y_cal).max())
+        forecaster.set_out_sample_residuals(
+            y_true={"y": np.ravel(y_cal)}, y_pred={"y": np.ravel(pred_cal)}
+        )
+        out = np.empty((len(X_test), y_cal.shape[1], 2, len(levels)))
+        for i, window in enumerate(X_test[:, :, 0]):
+            for j, level in enumerate(levels):
+                frame = forecaster.predict_interval(
+                    last_window=pd.DataFrame({"y": window}),
+                    method="conformal",
+                    interval=float(level),
+                    use_in_sample_residuals=False,
+                    suppress_warnings=True,
+                )
+                out[i, :, 0, j] = frame["lower_bound"].to_numpy()
+                out[i, :, 1, j] = frame["upper_bound"].to_numpy()
+    return out

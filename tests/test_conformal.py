@@ -459,3 +459,22 @@ def test_cqr_prefit_needs_the_central_levels():
     assert cf.fit(X, y).predict_interval(X)[1].shape == (60, 2, 2, 1)
     with pytest.raises(ValueError, match=r"needs the quantiles \[0.05, 0.95\]"):
         cf.set_params(confidence_level=0.9).fit(X, y)
+
+
+def test_mapie_wraps_lstm_seq_regressor_for_one_step_targets():
+    # The user guide's way for 1-D targets: MAPIE around the estimator itself,
+    # on 3-D windows.
+    mapie = pytest.importorskip("mapie.regression")
+    from sklstm import LSTMSeqRegressor
+
+    X, y = _windows(400, horizon=1)
+    y = y[:, 0]
+    lstm = LSTMSeqRegressor(architecture="simple", units=4, epochs=5, random_state=0)
+    model = mapie.SplitConformalRegressor(
+        lstm, confidence_level=[0.8, 0.95], prefit=False
+    )
+    model.fit(X[:200], y[:200]).conformalize(X[201:300], y[201:300])
+    y_pred, y_pis = model.predict_interval(X[300:])
+    assert y_pred.shape == (len(X) - 300,) and y_pis.shape == (len(X) - 300, 2, 2)
+    covered = _covered(y[300:], y_pis).mean(axis=0)
+    assert 0.65 <= covered[0] <= covered[1] and covered[1] >= 0.85, covered

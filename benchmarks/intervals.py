@@ -1,0 +1,221 @@
+"""intervals: 80% and 95% prediction intervals on real series, side by side.
+
+The fifteen series and the held-out windows of ``realdata`` (the last 20%
+of windows, in time order, no training target in the test period). The
+training windows are split once more in time order: the last ``max(19,
+20%)`` of them calibrate (19 is the fewest a 95% split-conformal quantile
+needs), ``horizon`` windows before them are dropped so that no fitting
+target is also a calibration target, and the earlier ones fit. Every
+contender sees exactly these windows:
+
+- sklstm: ``SplitConformalForecaster(LSTMSeqRegressor(random_state=0),
+  method="cqr")``: the estimator's defaults, trained on the quantiles of
+  both intervals, conformalized per horizon step;
+- sklstm split: the same with ``method="split"`` (the point forecast and a
+  calibrated half-width per step), reported beside it;
+- RidgeCV + the same split conformal method (``SequenceFlattener`` +
+  ``RidgeCV``, as in ``realdata``);
+- skforecast's ``ForecasterRnn`` (the ``bench`` extra), fitted on the
+  fitting part of the series, its conformal intervals calibrated on our
+  calibration windows (``set_out_sample_residuals``, then
+  ``predict_interval(method="conformal", use_in_sample_residuals=False)``),
+  with sklstm's epochs and batch size.
+
+Scores, per level, over all held-out windows and steps: the empirical
+coverage (overall and its worst horizon step), the mean width and the
+interval (Winkler) score ``width + 2 / alpha * distance outside``, lower is
+better, in the series' units.
+
+Targets: on every series with at least 40 held-out windows, sklstm's
+coverage within 5 points of nominal, overall and at every step; sklstm's
+interval score at most 1.0x the best of RidgeCV's and ForecasterRnn's on the
+median series.
+"""
+
+import math
+import time
+
+import numpy as np
+from sklearn.linear_model import RidgeCV
+from sklearn.pipeline import make_pipeline
+
+from sklstm import LSTMSeqRegressor, SequenceFlattener, SplitConformalForecaster
+
+from . import _peer
+from ._common import verdict
+from ._series import QUICK_SERIES, SERIES, missing_packages
+from .realdata import ALPHAS, QUICK_EPOCHS, split_windows
+
+TITLE = (
+    "intervals: 80% and 95% intervals on real series, sklstm vs RidgeCV + "
+    "conformal and skforecast"
+)
+LEVELS = (0.8, 0.95)
+MIN_TEST = 40  # held-out windows for the coverage target to apply
+TOLERANCE = 0.05
+PEER = "ForecasterRnn"
+
+
+def calibration_split(n, horizon):
+    """``(n_fit, n_cal)`` for ``n`` training windows: fit, gap, calibrate."""
+    n_cal = max(19, math.ceil(0.2 * n))
+    return n - n_cal - horizon, n_cal
+
+
+def winkler(y, y_pis, level_index, level):
+    """Mean interval score of the bounds ``y_pis[..., :, level_index]``."""
+    lower, upper = y_pis[..., 0, level_index], y_pis[..., 1, level_index]
+    alpha = 1 - level
+    outside = np.maximum(lower - y, 0) + np.maximum(y - upper, 0)
+    return float(np.mean(upper - lower + 2 / alpha * outside))
+
+
+def scores(y, y_pis):
+    """Coverage, worst-step coverage, width and interval score per level."""
+    out = []
+    for j, level in enumerate(LEVELS):
+        inside = (y_pis[..., 0, j] <= y) & (y <= y_pis[..., 1, j])
+        per_step = inside.mean(axis=0)
+        worst = per_step[np.argmax(np.abs(per_step - level))]
+        width = float(np.mean(y_pis[..., 1, j] - y_pis[..., 0, j]))
+        out.append(dict(cover=inside.mean(), worst_step=worst, width=width))
+        out[-1]["score"] = winkler(y, y_pis, j, level)
+    return out
+
+
+def _conformal(estimator, method, n_cal, horizon):
+    return SplitConformalForecaster(
+        estimator,
+        confidence_level=list(LEVELS),
+        calibration_size=n_cal,
+        gap=horizon,
+        method=method,
+    )
+
+
+def evaluate(name, quick, peer=True):
+    """Intervals of every contender on one series: their scores and times."""
+    loader, n_in, horizon, _, _, _ = SERIES[name]
+    series = np.asarray(loader(), dtype=float)
+    X, y, X_test, y_test = split_windows(series, n_in, horizon)
+    n_fit, n_cal = calibration_split(len(X), horizon)
+    lstm = LSTMSeqRegressor(
+        random_state=0, **({"epochs": QUICK_EPOCHS} if quick else {})
+    )
+    contenders = {
+        "sklstm": _conformal(lstm, "cqr", n_cal, horizon),
+        "sklstm split": _conformal(lstm, "split", n_cal, horizon),
+        "RidgeCV": _conformal(
+            make_pipeline(SequenceFlattener(), RidgeCV(alphas=ALPHAS)),
+            "split",
+            n_cal,
+            horizon,
+        ),
+    }
+    results, times = {}, {}
+    for label, model in contenders.items():
+        start = time.perf_counter()
+        model.fit(X, y)
+        times[label] = time.perf_counter() - start
+        results[label] = scores(y_test, model.predict_interval(X_test)[1])
+        if model.n_calibration_ != n_cal:
+            raise RuntimeError(f"{label} calibrated on {model.n_calibration_} windows")
+    if peer:
+        # The fitting part of the series ends with the last fitting target.
+        fit_series = series[: n_fit + n_in + horizon - 1]
+        start = time.perf_counter()
+        forecaster, _ = _peer.fit(
+            fit_series, X[:n_fit], y[:n_fit], lstm.epochs, lstm.batch_size
+        )
+        y_pis = _peer.predict_interval(
+            forecaster, X[-n_cal:], y[-n_cal:], X_test, LEVELS
+        )
+        times[PEER] = time.perf_counter() - start
+        results[PEER] = scores(y_test, y_pis)
+    return dict(
+        name=name,
+        shapes=(n_fit, n_cal, len(X_test), horizon),
+        results=results,
+        times=times,
+    )
+
+
+def run(report, quick=False):
+    names = QUICK_SERIES if quick else tuple(SERIES)
+    missing = missing_packages(names)
+    if missing:
+        packages = " ".join(sorted(set(missing.values())))
+        raise RuntimeError(
+            f"intervals: series {', '.join(missing)} need {packages}: "
+            "pip install -e '.[bench]'"
+        )
+    peer = _peer.available()
+    report.heading(TITLE)
+    report.text(
+        "The held-out windows of realdata; the training windows split in time "
+        "order into fitting and calibration windows (the last max(19, 20%); a "
+        "gap of one horizon between). sklstm: SplitConformalForecaster("
+        "LSTMSeqRegressor(random_state=0), method='cqr'); sklstm split: "
+        "method='split'; RidgeCV + split conformal; "
+        + (
+            f"skforecast {_peer.version()} {PEER} with its conformal intervals "
+            "calibrated on the same windows (set_out_sample_residuals)."
+            if peer
+            else f"{PEER} left out: skforecast is not installed (pip install -e "
+            "'.[bench]')."
+        )
+    )
+    results = [evaluate(name, quick, peer=peer) for name in names]
+    labels = ["sklstm", "sklstm split", "RidgeCV"] + [PEER] * peer
+    header = ["series", "fit/cal/test", "level"]
+    for label in labels:
+        header += [f"{label} cover", f"{label} width", f"{label} score"]
+    header += ["sk step cover", "sk/best score"]
+    rows, deviations, ratios = [], {}, {level: [] for level in LEVELS}
+    for r in results:
+        n_fit, n_cal, n_test, _ = r["shapes"]
+        for j, level in enumerate(LEVELS):
+            row = [r["name"], f"{n_fit}/{n_cal}/{n_test}", f"{level:.0%}"]
+            for label in labels:
+                s = r["results"][label][j]
+                row += [f"{s['cover']:.3f}", f"{s['width']:.4g}", f"{s['score']:.4g}"]
+            sk = r["results"]["sklstm"][j]
+            best = min(r["results"][k][j]["score"] for k in labels[2:])
+            ratios[level].append(sk["score"] / best)
+            row += [f"{sk['worst_step']:.3f}", f"{sk['score'] / best:.3f}"]
+            rows.append(row)
+            if n_test >= MIN_TEST:
+                deviation = max(abs(sk["cover"] - level), abs(sk["worst_step"] - level))
+                deviations[(r["name"], level)] = deviation
+    report.table(header, rows)
+    report.text(
+        "cover: the share of held-out targets inside the interval; width: its "
+        "mean width; score: the mean interval (Winkler) score, lower is better; "
+        "sk step cover: sklstm's coverage at its horizon step farthest from "
+        f"nominal; sk/best score: sklstm's score over the best of RidgeCV's and "
+        f"{PEER}'s. Fit seconds per series: "
+        + "; ".join(
+            f"{r['name']} " + ", ".join(f"{k} {v:.0f}" for k, v in r["times"].items())
+            for r in results
+        )
+    )
+    what = (
+        f"worst sklstm coverage deviation (overall or any step, series with >= "
+        f"{MIN_TEST} held-out windows)"
+    )
+    if deviations:
+        where = max(deviations, key=deviations.get)
+        worst = deviations[where]
+        report.text(
+            f"{what}: {worst:.3f} ({where[0]} at {where[1]:.0%}) -- target <= "
+            f"{TOLERANCE}: {verdict(bool(worst <= TOLERANCE), quick)}"
+        )
+    else:
+        report.text(f"{what}: no such series -- target <= {TOLERANCE}: NOT CHECKED")
+    for level in LEVELS:
+        median = float(np.median(ratios[level]))
+        report.text(
+            f"median sklstm/best interval score at {level:.0%}: {median:.3f} -- "
+            f"target <= 1.0: {verdict(bool(median <= 1.0), quick)}"
+        )
+    return results
