@@ -12,10 +12,8 @@ import importlib
 
 from ._data.reshape import SequenceFlattener, SequenceReshaper
 from ._data.windows import make_windows
-from ._persistence.files import UnsafeModelError, load, save
-
-# The one place the version is written (pyproject.toml reads it from here).
-__version__ = "0.2.0"
+from ._persistence.files import UnsafeModelError
+from ._version import __version__ as __version__
 
 __all__ = [
     "ForecastDisplay",
@@ -39,6 +37,8 @@ _LAZY = {
     "SplitConformalForecaster": "._intervals.forecaster",
     "TrainingDivergedError": "._training.divergence",
     "datasets": ".datasets",
+    "load": "._estimator.saving",
+    "save": "._estimator.saving",
 }
 
 

@@ -15,9 +15,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 import sklstm
-from sklstm import LSTMSeqRegressor, SequenceReshaper
+from sklstm import LSTMSeqRegressor, SequenceReshaper, UnsafeModelError, load, save
 from sklstm._persistence import files as P
-from sklstm._persistence.files import UnsafeModelError, load, save
 from sklstm._utils.tf import keras
 
 FAST = dict(units=4, epochs=2, batch_size=8, random_state=0)

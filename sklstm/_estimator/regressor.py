@@ -15,6 +15,7 @@ from .._model.builders import ARCHITECTURES, CELLS
 from .._model.linear import LINEAR_PATHS
 from .._model.predict import predict_function
 from .._model.quantiles import quantile_positions
+from .._persistence.files import write
 from .._training.contract import fit_estimator, initialize_estimator
 from .._utils.scikeras import BaseWrapper
 from .._utils.tf import keras
@@ -554,9 +555,7 @@ out_features) or None
         sklstm.load : Load the file, running no code from it.
         sklstm.save : The same as a function, with an example.
         """
-        from .._persistence.files import save
-
-        save(self, path)
+        write(self, path, LSTMSeqRegressor)
 
     def __repr__(self, N_CHAR_MAX=700):
         return super(BaseWrapper, self).__repr__(N_CHAR_MAX)

@@ -1,14 +1,18 @@
-"""Safe saving and loading of fitted :class:`~sklstm.LSTMSeqRegressor` models.
+"""The safe file format of fitted :class:`~sklstm.LSTMSeqRegressor` models.
+
+The archive, its checks and the Keras model inside; :mod:`sklstm._estimator.saving`
+holds the public :func:`sklstm.save` and :func:`sklstm.load`, which name the
+estimator class this module is given (it imports no estimator).
 
 Why not pickle? ``pickle`` and ``joblib`` rebuild objects by calling code
 that the file itself names, so loading a pickle from someone else can run
 arbitrary code on your machine: use them only for files you made yourself.
-:func:`save` writes a format meant for sharing. A ``.sklstm`` file is a zip
+:func:`sklstm.save` writes a format meant for sharing. A ``.sklstm`` file is a zip
 archive with exactly two members:
 
 ``model.keras``
     The Keras model in Keras's native format: weights, optimizer state and a
-    layer configuration. :func:`load` accepts only the standard layers that
+    layer configuration. :func:`sklstm.load` accepts only the standard layers that
     sklstm builds, then loads the model with
     ``keras.saving.load_model(..., safe_mode=True)``, which also refuses
     layers that carry Python code (``Lambda``).
@@ -34,9 +38,10 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from .._model.architectures import keras_layers
+from .._version import __version__
 from .fitted_json import fitted_from_json, fitted_to_json
 
-__all__ = ["UnsafeModelError", "load", "save"]
+__all__ = ["UnsafeModelError", "model_from_bytes", "model_to_bytes", "read", "write"]
 
 _MODEL, _STATE = "model.keras", "estimator.json"
 _FORMAT = "sklstm.LSTMSeqRegressor"
@@ -70,54 +75,19 @@ class UnsafeModelError(ValueError):
     """A file that :func:`load` refuses: tampered, corrupted or incompatible."""
 
 
-def save(estimator, path):
-    """Save a fitted LSTMSeqRegressor in sklstm's safe, shareable format.
+def write(estimator, path, estimator_class):
+    """Write the fitted ``estimator`` to ``path`` (see :func:`sklstm.save`).
 
-    Unlike a pickle, the file holds no code, only the Keras model in Keras's
-    native ``.keras`` format and plain JSON, so it is safe to share.
-
-    Parameters
-    ----------
-    estimator : LSTMSeqRegressor
-        Fitted estimator whose parameters are plain values: optimizer and loss
-        as strings, no callbacks, an int or None ``random_state``.
-    path : str, path-like or binary file object
-        Where to write; ``.sklstm`` is the customary extension.
-
-    Raises
-    ------
-    NotFittedError
-        If the estimator is not fitted.
-    TypeError
-        If a parameter cannot be stored as plain JSON.
-
-    See Also
-    --------
-    load : Load the file again, running no code from it.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> import numpy as np
-    >>> from sklstm import LSTMSeqRegressor, load, save
-    >>> X = np.linspace(0, 1, 30).reshape(10, 3, 1)
-    >>> est = LSTMSeqRegressor(units=4, epochs=2, random_state=0)
-    >>> est = est.fit(X, X[:, -1, 0])
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     save(est, Path(tmp) / "model.sklstm")
-    ...     loaded = load(Path(tmp) / "model.sklstm")
-    >>> bool((loaded.predict(X) == est.predict(X)).all())
-    True
+    ``estimator_class`` is the one class the format stores: its parameters
+    are the names the file may hold, and any other type is refused.
     """
-    from .. import __version__
-    from .._estimator.regressor import LSTMSeqRegressor
     from .._utils.tf import keras
 
-    if type(estimator) is not LSTMSeqRegressor:
+    if type(estimator) is not estimator_class:
         raise TypeError(
-            f"save stores LSTMSeqRegressor instances, not {type(estimator).__name__}"
-            "; use pickle or joblib for other estimators (trusted use only)."
+            f"save stores {estimator_class.__name__} instances, not "
+            f"{type(estimator).__name__}; use pickle or joblib for other "
+            "estimators (trusted use only)."
         )
     check_is_fitted(estimator)
     fitted = fitted_to_json(estimator)
@@ -125,7 +95,9 @@ def save(estimator, path):
         "format": _FORMAT,
         "sklstm_version": __version__,
         "keras_version": keras.__version__,
-        "params": _plain_params(estimator.get_params(deep=False), saving=True),
+        "params": _plain_params(
+            estimator.get_params(deep=False), estimator_class, saving=True
+        ),
         "fitted": fitted,
     }
     model_bytes = model_to_bytes(estimator.model_)
@@ -141,48 +113,14 @@ def save(estimator, path):
             f.write(buffer.getvalue())
 
 
-def load(path):
-    """Load an LSTMSeqRegressor saved by :func:`save`, running no code from it.
+def read(path, estimator_class):
+    """The fitted ``estimator_class`` instance saved at ``path``.
 
-    Parameters
-    ----------
-    path : str, path-like or binary file object
-        A file written by :func:`save`.
+    See :func:`sklstm.load`.
 
-    Returns
-    -------
-    estimator : LSTMSeqRegressor
-        The fitted estimator, with the same parameters, fitted attributes,
-        weights and optimizer state (``partial_fit`` and ``warm_start``
-        continue the training).
-
-    Raises
-    ------
-    UnsafeModelError
-        If the file is truncated or tampered with (extra members such as a
-        pickle, values that are not plain data, unknown parameters, Keras
-        layers that sklstm does not build, shapes that disagree with the
-        recorded ones) or comes from another sklstm major.minor version.
-
-    See Also
-    --------
-    save : Write the file.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> import numpy as np
-    >>> from sklstm import LSTMSeqRegressor, load, save
-    >>> X = np.linspace(0, 1, 30).reshape(10, 3, 1)
-    >>> est = LSTMSeqRegressor(architecture="simple", units=4, epochs=2)
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     save(est.fit(X, X[:, -1, 0]), Path(tmp) / "model.sklstm")
-    ...     loaded = load(Path(tmp) / "model.sklstm")
-    >>> loaded.get_params() == est.get_params(), loaded.history_ == est.history_
-    (True, True)
+    Runs no code from the file; raises :class:`UnsafeModelError` for anything
+    unexpected.
     """
-    from .._estimator.regressor import LSTMSeqRegressor
 
     if hasattr(path, "read"):
         data, where = path.read(), repr(getattr(path, "name", "file object"))
@@ -199,7 +137,8 @@ def load(path):
     if not isinstance(params, dict) or not isinstance(fitted, dict):
         raise UnsafeModelError(f"{where}: params or fitted attributes are missing.")
     try:
-        estimator = LSTMSeqRegressor(**_plain_params(params, saving=False))
+        plain = _plain_params(params, estimator_class, saving=False)
+        estimator = estimator_class(**plain)
         estimator._validate_params()
     except (TypeError, ValueError) as exc:
         raise UnsafeModelError(f"{where}: {exc}") from exc
@@ -225,19 +164,18 @@ def load(path):
     return estimator
 
 
-def _plain_params(params, *, saving):
+def _plain_params(params, estimator_class, *, saving):
     """Check the parameters for the JSON file: plain values and known names."""
-    from .._estimator.regressor import LSTMSeqRegressor
-
     error = TypeError if saving else UnsafeModelError
-    known = set(LSTMSeqRegressor().get_params())
+    known = set(estimator_class().get_params())
     plain = {}
     for name, value in params.items():
         routed = isinstance(name, str) and name.startswith(_ROUTED)
         if name not in known and not (routed and name.isidentifier()):
             raise error(
-                f"unknown parameter {name!r}: LSTMSeqRegressor accepts its named "
-                "parameters and routed optimizer__<name> and loss__<name> ones."
+                f"unknown parameter {name!r}: {estimator_class.__name__} accepts "
+                "its named parameters and routed optimizer__<name> and "
+                "loss__<name> ones."
             )
         if isinstance(value, np.generic):  # e.g. np.float64 from a param grid
             value = value.item()
@@ -293,8 +231,6 @@ def _json(data, where):
 
 
 def _check_version(saved, where):
-    from .. import __version__
-
     def major_minor(version):
         if isinstance(version, str):
             match = re.match(r"(\d+)\.(\d+)(?!\d)", version)
