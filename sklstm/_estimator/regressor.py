@@ -2,29 +2,26 @@
 
 from numbers import Integral, Real
 
-import numpy as np
-from sklearn.base import RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from .._data.normalization import METHODS as WINDOW_METHODS
 from .._data.reshape import DOC_LINK_TEMPLATE
-from .._data.scoring import sequence_r2
-from .._data.units import from_model_units, inputs_to_model_units
 from .._model.builders import ARCHITECTURES, CELLS
 from .._model.linear import LINEAR_PATHS
-from .._model.predict import predict_function
-from .._model.quantiles import quantile_positions
 from .._persistence.files import write
-from .._training.contract import fit_estimator, initialize_estimator
 from .._utils.scikeras import BaseWrapper
 from .._utils.tf import keras
+from .forecasts import SequenceForecasts
 from .surface import SciKerasSurface
+from .training import SequenceTraining
 
 __all__ = ["LSTMSeqRegressor"]
 
 
-class LSTMSeqRegressor(RegressorMixin, SciKerasSurface, BaseWrapper):
+class LSTMSeqRegressor(
+    RegressorMixin, SequenceTraining, SequenceForecasts, SciKerasSurface, BaseWrapper
+):
     """LSTM regressor for one-to-many and many-to-many sequence problems.
 
     Wraps the classic Keras LSTM architectures through SciKeras so that they
@@ -346,189 +343,6 @@ out_features) or None
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
-
-    # ------------------------------------------------------------- building
-    # -------------------------------------------------------------- fitting
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Build a new model (unless ``warm_start``) and train it on (X, y).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or \
-(n_samples, timesteps, features)
-            Input sequences. A 2-D X is read as univariate series (one
-            feature, every column a timestep).
-        y : array-like of shape (n_samples,), (n_samples, n_outputs) or \
-(n_samples, out_steps, out_features)
-            Targets. ``predict`` returns the same shape.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights; samples of weight zero are left out.
-
-        Returns
-        -------
-        self : LSTMSeqRegressor
-            The fitted estimator.
-        """
-        return fit_estimator(
-            self, X, y, sample_weight, epochs=self.epochs, partial=False
-        )
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None):
-        """Train for one more epoch, keeping weights, optimizer and history.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or \
-(n_samples, timesteps, features)
-            Input sequences.
-        y : array-like of shape (n_samples,), (n_samples, n_outputs) or \
-(n_samples, out_steps, out_features)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights.
-
-        Returns
-        -------
-        self : LSTMSeqRegressor
-            The updated estimator.
-        """
-        return fit_estimator(self, X, y, sample_weight, epochs=1, partial=True)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def initialize(self, X, y):
-        """Build and compile a new model for (X, y) without training it.
-
-        As in SciKeras: the estimator is then fitted (``predict`` works with
-        the untrained weights, ``history_`` is empty), and ``partial_fit``, or
-        ``fit`` with ``warm_start=True``, trains from these weights.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or \
-(n_samples, timesteps, features)
-            Input sequences: their shape sets the model's input, and with
-            ``standardize`` their statistics scale the inputs.
-        y : array-like of shape (n_samples,), (n_samples, n_outputs) or \
-(n_samples, out_steps, out_features)
-            Targets: their shape sets the model's output (required, unlike
-            SciKeras, because sklstm builds the output head from it).
-
-        Returns
-        -------
-        self : LSTMSeqRegressor
-            The estimator with a new, untrained model.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklstm import LSTMSeqRegressor
-        >>> X, y = np.ones((4, 3, 2)), np.ones((4, 2))
-        >>> est = LSTMSeqRegressor(units=4, random_state=0).initialize(X, y)
-        >>> est.predict(X).shape, est.history_
-        ((4, 2), {})
-        """
-        return initialize_estimator(self, X, y)
-
-    # ----------------------------------------------------------- predicting
-    def predict(self, X):
-        """Predict targets for the sequences X.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or \
-(n_samples, timesteps, features)
-            Input sequences, shaped like those given to ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray
-            Predictions, of shape ``(n_samples,) + target_shape_``: the shape
-            of the target given to ``fit``.
-        """
-        y_pred = self._forecast(X)
-        if self.quantiles_ is not None:  # the median
-            y_pred = y_pred[..., list(self.quantiles_).index(0.5)]
-        return y_pred
-
-    def predict_quantiles(self, X, quantiles=None):
-        """Predict quantiles of the targets, for a model fitted with them.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or \
-(n_samples, timesteps, features)
-            Input sequences, shaped like those given to ``fit``.
-        quantiles : array-like of float, default=None
-            Levels among ``quantiles_``, in any order; None means all.
-
-        Returns
-        -------
-        y_quantiles : ndarray of shape (n_samples, *target_shape_, n_levels)
-            One forecast per level along the last axis, in the order asked;
-            increasing in the level.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklstm import LSTMSeqRegressor
-        >>> rng = np.random.default_rng(0)
-        >>> X = rng.normal(size=(40, 3, 1))
-        >>> y = X[:, -1, 0] + rng.normal(size=40)
-        >>> est = LSTMSeqRegressor(loss="quantile", quantiles=[0.1, 0.9],
-        ...                        epochs=2, random_state=0).fit(X, y)
-        >>> q = est.predict_quantiles(X[:5])
-        >>> q.shape, bool(np.all(np.diff(q, axis=-1) >= 0))
-        ((5, 3), True)
-        """
-        check_is_fitted(self)
-        if self.quantiles_ is None:
-            raise ValueError(
-                f"this {type(self).__name__} forecasts points (loss="
-                f"{self.loss!r}); refit with loss='quantile' and quantiles=[...] "
-                "to predict quantiles."
-            )
-        index = quantile_positions(self.quantiles_, quantiles)
-        return self._forecast(X)[..., index]
-
-    def _forecast(self, X):
-        """The forecasts of X in the target's shape (and one per level)."""
-        check_is_fitted(self)
-        X, context = inputs_to_model_units(self, X)
-        y_pred = from_model_units(self, predict_function(self.model_)(X), context)
-        if not np.all(np.isfinite(y_pred)):
-            raise ValueError(
-                "the model predicts NaN or inf for this X: its weights or the "
-                "inputs are out of range. Scale X (StandardScaler) and refit with "
-                "a lower learning_rate."
-            )
-        levels = () if self.quantiles_ is None else (len(self.quantiles_),)
-        shape = (len(X), *self.target_shape_, *levels)
-        return y_pred.reshape(shape).astype(np.float64, copy=False)
-
-    def score(self, X, y, sample_weight=None):
-        """Return the coefficient of determination R² of the prediction.
-
-        Multi-step targets are flattened to ``(n_samples, -1)`` and the R² of
-        every output is averaged uniformly.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or \
-(n_samples, timesteps, features)
-            Test sequences.
-        y : array-like
-            True targets, shaped like those given to ``fit``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            R² of ``self.predict(X)`` against ``y``.
-        """
-        return sequence_r2(y, self.predict(X), sample_weight=sample_weight)
 
     def save(self, path):
         """Save the fitted estimator in sklstm's safe, shareable format.
