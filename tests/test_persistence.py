@@ -332,3 +332,13 @@ def test_public_api(fitted, tmp_path):
     assert {"save", "load", "UnsafeModelError"} <= set(sklstm.__all__)
     assert fitted.save(tmp_path / "m.sklstm") is None
     assert_array_equal(sklstm.load(tmp_path / "m.sklstm").predict(X), fitted.predict(X))
+
+
+def test_warm_start_after_load_names_the_changed_parameter(saved):
+    # The parameters the network was built from are saved with it, so a warm
+    # start compares with them instead of rebuilding a throwaway network.
+    loaded = load(io.BytesIO(saved))
+    assert loaded._network_params["units"] == FAST["units"]
+    with pytest.raises(ValueError, match=r"units \(was 4, now 8\) changed"):
+        loaded.set_params(warm_start=True, units=8).fit(X, Y2)
+    assert loaded.model_.count_params() == load(io.BytesIO(saved)).model_.count_params()

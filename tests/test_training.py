@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from sklstm import LSTMSeqRegressor, TrainingDivergedError
 from sklstm._training.divergence import check_loss_did_not_explode
+from sklstm._training.stopping import FitResult
 
 RNG = np.random.default_rng(3)
 X, Y = RNG.normal(size=(30, 4, 2)), RNG.normal(size=(30, 2))
@@ -44,7 +45,9 @@ def test_both_engines_report_the_same_fitted_attributes(engine, params):
     for e in (est, ref):
         monitor = "val_loss" if kw.get("validation_split") else "loss"
         assert e.n_iter_ == len(e.history_["loss"]) == len(e.history_[monitor])
-        assert e.best_loss_ == e.history_[monitor][e.best_epoch_]
+        assert e.best_loss_ == e.history_["loss"][e.best_epoch_]  # as MLPRegressor
+        val = e.history_.get("val_loss")
+        assert e.best_validation_loss_ == (val[e.best_epoch_] if val else None)
     assert (est.n_iter_, est.best_epoch_, est.stopped_epoch_) == (
         ref.n_iter_,
         ref.best_epoch_,
@@ -143,11 +146,13 @@ def test_warm_start_with_a_new_network_parameter_raises(change):
     ],
 )
 def test_explosion_is_judged_against_the_best_loss_with_a_floor(losses, diverged):
+    result = FitResult({"loss": losses}, len(losses), None, 0)
     if diverged:
-        with pytest.raises(TrainingDivergedError, match="grew from"):
-            check_loss_did_not_explode(losses)
+        with pytest.raises(TrainingDivergedError, match="grew from") as info:
+            check_loss_did_not_explode(losses, result)
+        assert info.value.epoch == len(losses) - 1 and info.value.result is result
     else:
-        check_loss_did_not_explode(losses)
+        check_loss_did_not_explode(losses, result)
 
 
 def test_converged_warm_start_is_not_called_diverged():
@@ -158,3 +163,29 @@ def test_converged_warm_start_is_not_called_diverged():
     est.set_params(learning_rate=0.01, epochs=3).fit(Xz, yz)  # wobbles, no error
     losses = est.history_["loss"]
     assert losses[-1] > 10 * losses[0]  # what a rule relative to the first fails
+
+
+@pytest.mark.parametrize("engine", ["fused", "keras"])
+def test_divergence_in_partial_fit_reports_the_absolute_epoch(engine):
+    est = LSTMSeqRegressor(engine=engine, **TINY)
+    est.partial_fit(X, Y).partial_fit(X, Y)
+    before = est.predict(X)
+    with pytest.raises(TrainingDivergedError, match="epoch 3/3") as info:
+        est.partial_fit(X, np.full_like(Y, 1e25))  # the squared error overflows
+    assert info.value.epoch == 2  # counted from the first fit, as history_ is
+    assert isinstance(info.value.result, FitResult)
+    assert info.value.history is info.value.result.history
+    assert est.n_iter_ == 2
+    np.testing.assert_array_equal(est.predict(X), before)
+
+
+def test_explosion_rule_judges_epochs_run_one_partial_fit_at_a_time():
+    est = LSTMSeqRegressor(**TINY)
+    for _ in range(3):
+        est.partial_fit(X, Y)
+    before = est.predict(X)
+    with pytest.raises(TrainingDivergedError, match="grew from") as info:
+        est.partial_fit(X, 100 * Y)  # 10,000 times the loss of the first calls
+    assert info.value.epoch == 3 and isinstance(info.value.result, FitResult)
+    assert est.n_iter_ == 3  # left as it was
+    np.testing.assert_array_equal(est.predict(X), before)

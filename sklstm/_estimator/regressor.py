@@ -175,7 +175,11 @@ class LSTMSeqRegressor(
     quantiles_ : ndarray of shape (n_levels,) or None
         The quantile levels the model forecasts (None for a point loss).
     best_loss_ : float or None
-        The monitored loss at ``best_epoch_``.
+        The training loss at ``best_epoch_``: without a validation split the
+        lowest training loss, as ``MLPRegressor.best_loss_``.
+    best_validation_loss_ : float or None
+        The validation loss at ``best_epoch_`` (None without a validation
+        split): the loss early stopping and the checkpoint judge by.
     stopped_epoch_ : int or None
         0-based index of the epoch at which early stopping ended the last
         fit; None if it ran all its epochs.

@@ -17,8 +17,15 @@ __all__ = ["fitted_from_json", "fitted_to_json"]
 _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
 _SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
 _WINDOW = ("window_normalization_", "target_feature_index_")
-# Training facts: int or None (an int or float for best_loss_).
-_TRAINING = ("n_iter_", "best_epoch_", "best_loss_", "stopped_epoch_")
+# Training facts: int or None (an int or float for the losses).
+_TRAINING = (
+    "n_iter_",
+    "best_epoch_",
+    "best_loss_",
+    "best_validation_loss_",
+    "stopped_epoch_",
+)
+_LOSSES = ("best_loss_", "best_validation_loss_")
 # The linear path: arrays (coefficients 2-D) and the penalty, or all None.
 _LINEAR = ("linear_coef_", "linear_intercept_", "level_mean_", "level_scale_")
 
@@ -48,10 +55,16 @@ def fitted_to_json(estimator):
     fitted["linear_alpha_"] = None if alpha is None else float(alpha)
     levels = getattr(estimator, "quantiles_", None)
     fitted["quantiles_"] = None if levels is None else [float(q) for q in levels]
+    params = getattr(estimator, "_network_params", None)
+    if params is not None:  # what the network was built from, for warm starts
+        fitted["network_params"] = {
+            str(k): v.tolist() if isinstance(v, np.ndarray) else v
+            for k, v in params.items()
+        }
     for name in _TRAINING:
         if hasattr(estimator, name):
             value = getattr(estimator, name)
-            cast = float if name == "best_loss_" else int
+            cast = float if name in _LOSSES else int
             fitted[name] = None if value is None else cast(value)
     return fitted
 
@@ -147,6 +160,25 @@ def _check_quantiles(fitted):
     return np.asarray(levels)
 
 
+def _check_network_params(fitted):
+    """Validate the parameters the network was built from: plain values."""
+    params = fitted.get("network_params")
+    if params is None:
+        return {}
+
+    def plain(v):
+        if isinstance(v, list):
+            return all(type(x) in (int, float) for x in v)
+        return v is None or type(v) in (str, int, float, bool)
+
+    if not (
+        isinstance(params, dict)
+        and all(isinstance(k, str) and plain(v) for k, v in params.items())
+    ):
+        raise ValueError("network parameters malformed.")
+    return {"_network_params": params}
+
+
 def fitted_from_json(fitted):
     """Validate fitted attributes read from JSON; return them as attributes.
 
@@ -174,6 +206,7 @@ def fitted_from_json(fitted):
             *_LINEAR,
             "linear_alpha_",
             "quantiles_",
+            "network_params",
             "history_",
             "n_features_in_",
             "feature_names_in_",
@@ -202,6 +235,7 @@ def fitted_from_json(fitted):
     out.update(_check_window(fitted, shapes[0][1], shapes[1][1]))
     out.update(_check_linear(fitted, shapes))
     out["quantiles_"] = _check_quantiles(fitted)
+    out.update(_check_network_params(fitted))
     out.update({name: fitted[name] for name in _TRAINING if name in fitted})
     out["history_"] = {k: [float(v) for v in vs] for k, vs in history.items()}
     out["n_features_in_"] = n_in

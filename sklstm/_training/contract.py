@@ -54,10 +54,12 @@ def train(est, model, X, y, w, epochs, seed, initial_epoch):
     The one training contract: both engines get the same arguments (epoch
     indices are absolute, as in Keras: epochs ``initial_epoch`` to
     ``initial_epoch + epochs - 1`` are run), apply the same early-stopping
-    and divergence rules (:mod:`sklstm._training.stopping`,
+    and NaN rules (:mod:`sklstm._training.stopping`,
     :mod:`sklstm._training.divergence`) and return the same
     :class:`~sklstm._training.stopping.FitResult`, whose ``history`` holds
-    only the epochs of this call.
+    only the epochs of this call. The explosion rule judges the whole
+    history, earlier ``partial_fit`` calls included
+    (:func:`fit_estimator`).
     """
     common = dict(
         sample_weight=w,
@@ -76,7 +78,6 @@ def train(est, model, X, y, w, epochs, seed, initial_epoch):
         )
     else:
         result = fused_fit(model, X, y, seed=seed, **common)
-    check_loss_did_not_explode(result.history["loss"])
     return result
 
 
@@ -114,7 +115,11 @@ def _set_fitted(est, model, history, state, result=None):
     est.n_iter_ = len(history.get("loss", []))
     best = None if result is None else result.best_epoch
     est.best_epoch_ = best
-    est.best_loss_ = None if best is None else history[result.monitor][best]
+    # As MLPRegressor's: the training loss (at the best epoch; the lowest
+    # without a validation split); the validation loss has its own attribute.
+    est.best_loss_ = None if best is None else history["loss"][best]
+    val = history.get("val_loss")
+    est.best_validation_loss_ = None if best is None or not val else val[best]
     est.stopped_epoch_ = None if result is None else result.stopped_epoch
     vars(est).update(state)
 
@@ -137,6 +142,7 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
         history = result.history
         if partial and reuse:
             history = {k: est.history_.get(k, []) + v for k, v in history.items()}
+        check_loss_did_not_explode(history["loss"], result)
         _set_fitted(est, model, history, state, result)
     return est
 

@@ -15,8 +15,6 @@ Two rules, applied to every fit whatever the engine:
   ``restore_best_weights`` then ends with the best weights anyway).
 """
 
-import types
-
 import numpy as np
 
 __all__ = [
@@ -74,24 +72,35 @@ def non_finite_message(epoch, epochs, loss):
     )
 
 
-def check_finite_history(history, epochs):
-    """Raise :class:`TrainingDivergedError` if a recorded loss is NaN or inf."""
-    losses = np.asarray(history.get("loss", []), dtype=float)
+def check_finite_history(result, epochs, initial_epoch):
+    """Raise :class:`TrainingDivergedError` if a loss of this call is NaN or inf.
+
+    ``result`` is the call's :class:`~sklstm._training.stopping.FitResult`;
+    its last ``epochs_run`` losses are this call's, the first of them epoch
+    ``initial_epoch``. The error's ``epoch`` is absolute, as the fused
+    engine reports it.
+    """
+    losses = np.asarray(result.history.get("loss", []), dtype=float)
+    losses = losses[len(losses) - result.epochs_run :]
     bad = np.flatnonzero(~np.isfinite(losses))
     if bad.size:
+        epoch = int(initial_epoch) + int(bad[0])
         raise TrainingDivergedError(
-            non_finite_message(int(bad[0]), epochs, losses[bad[0]]),
-            epoch=int(bad[0]),
-            result=types.SimpleNamespace(history=history),
+            non_finite_message(epoch, epochs, losses[bad[0]]),
+            epoch=epoch,
+            result=result,
         )
 
 
-def check_loss_did_not_explode(losses):
+def check_loss_did_not_explode(losses, result):
     """Raise :class:`TrainingDivergedError` if the training loss exploded.
 
     Exploded: the last loss is above the first and more than
     :data:`EXPLOSION_FACTOR` times the best (lowest) one, taken as at least
-    :data:`LOSS_FLOOR`.
+    :data:`LOSS_FLOOR`. ``losses`` are every epoch's from epoch 0, those of
+    earlier ``partial_fit`` calls included, so that the rule also judges a
+    training run one epoch per call; ``result`` is the last call's
+    :class:`~sklstm._training.stopping.FitResult`, which the error carries.
     """
     losses = np.asarray(losses, dtype=float)
     if len(losses) < 2:
@@ -103,5 +112,5 @@ def check_loss_did_not_explode(losses):
         f"Training diverged: the training loss grew from {np.min(losses):.4g} "
         f"(its lowest) to {losses[-1]:.4g} in the last epoch. {DIVERGENCE_ADVICE}",
         epoch=len(losses) - 1,
-        result=types.SimpleNamespace(history={"loss": list(losses)}),
+        result=result,
     )

@@ -128,7 +128,6 @@ def keras_fit(
     history = {} if history is None else history
     for key, values in new.items():
         history.setdefault(key, []).extend(float(v) for v in values)
-    check_finite_history(history, epochs)
     monitor = "val_loss" if val is not None else "loss"
     monitor = monitor if es is None else es.monitor
     n_run = len(new.get("loss", []))
@@ -136,4 +135,6 @@ def keras_fit(
     if stopper is not None and stopper.best is not None:
         best = stopper.best_epoch
     stopped = stopper.stopped_epoch if stopper and stopper.stopped_epoch else None
-    return FitResult(history, n_run, stopped, best, monitor)
+    result = FitResult(history, n_run, stopped, best, monitor)
+    check_finite_history(result, epochs, initial_epoch)
+    return result
