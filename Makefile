@@ -37,9 +37,9 @@ $(VENV)/.docs: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.base
 	$(BIN)/sklstm tutorial
 
-## test: lint (ruff) and run the whole test suite
+## test: lint (ruff) and run the whole test suite, on every core
 test: $(VENV)/.test lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check sklstm tests benchmarks docs

@@ -3,4 +3,6 @@ plain builders that know nothing of scikit-learn (``builders``), estimator
 parameters to a compiled model (``compile``), the per-process cache of traced
 graphs (``graph_cache``), the cached forward pass (``predict``) and the
 linear path beside the network, a closed-form ridge regression
-(``linear``, NumPy and scikit-learn only). May import :mod:`sklstm._utils`."""
+(``linear``, NumPy and scikit-learn only), and quantile forecasts: their
+levels, pinball loss and non-crossing head (``quantiles``). May import
+:mod:`sklstm._utils`."""

@@ -9,6 +9,7 @@ import json
 import threading
 import types
 
+from .._utils.routing import is_routed
 from .._utils.scikeras import (
     get_loss_class_function_or_string,
     get_optimizer_class,
@@ -32,14 +33,12 @@ __all__ = [
     "with_fresh_names",
 ]
 
-_ROUTED = ("optimizer", "loss")
-
 
 def routed_params(est):
     """Check the ``**kwargs`` parameters of ``est`` and return them."""
     named = set(inspect.signature(type(est).__init__).parameters)
     extra = {k: v for k, v in est.get_params().items() if k not in named}
-    bad = [k for k in extra if k.split("__")[0] not in _ROUTED or "__" not in k]
+    bad = [k for k in extra if not is_routed(k)]
     if bad:
         raise TypeError(
             f"{type(est).__name__} got unknown parameter(s) {sorted(bad)}; "

@@ -38,6 +38,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from .._model.architectures import keras_layers
+from .._utils.routing import is_routed
 from .._version import __version__
 from .fitted_json import fitted_from_json, fitted_to_json
 
@@ -45,7 +46,6 @@ __all__ = ["UnsafeModelError", "model_from_bytes", "model_to_bytes", "read", "wr
 
 _MODEL, _STATE = "model.keras", "estimator.json"
 _FORMAT = "sklstm.LSTMSeqRegressor"
-_ROUTED = ("optimizer__", "loss__")
 _BOMB_FLOOR, _BOMB_RATIO = 1 << 26, 100  # a member may not expand beyond these
 # The Keras objects sklstm builds, by module (None: any class of the module);
 # the layers come from the architecture registry.
@@ -170,8 +170,8 @@ def _plain_params(params, estimator_class, *, saving):
     known = set(estimator_class().get_params())
     plain = {}
     for name, value in params.items():
-        routed = isinstance(name, str) and name.startswith(_ROUTED)
-        if name not in known and not (routed and name.isidentifier()):
+        routed = isinstance(name, str) and is_routed(name) and name.isidentifier()
+        if name not in known and not routed:
             raise error(
                 f"unknown parameter {name!r}: {estimator_class.__name__} accepts "
                 "its named parameters and routed optimizer__<name> and "
