@@ -3,7 +3,6 @@ import pickle
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from sklstm import LSTMSeqRegressor, load, make_windows, save
@@ -185,20 +184,19 @@ def test_pickle_save_and_load_round_trips(tmp_path):
 
 
 def test_searchable_in_a_time_ordered_grid():
+    # A drifting series: each later fold's test windows lie above every level
+    # its training windows saw, which only window normalization can follow.
     X, y = make_windows(_trend(), 8, 3)
     grid = GridSearchCV(
         LSTMSeqRegressor(**FAST),
-        {"window_normalization": ["auto", "mean", None]},
+        {"window_normalization": ["auto", None]},
         cv=TimeSeriesSplit(2),
         scoring="neg_mean_absolute_error",
     ).fit(X, y)
-    assert set(grid.cv_results_["param_window_normalization"]) == {
-        "auto",
-        "mean",
-        None,
-    }
-    assert clone(grid.best_estimator_).get_params()["window_normalization"] in (
-        "auto",
-        "mean",
-        None,
-    )
+    results = grid.cv_results_
+    assert list(results["param_window_normalization"]) == ["auto", None]
+    auto, none = np.transpose([-results[f"split{i}_test_score"] for i in range(2)])
+    # mean absolute errors in each fold: about 0.8 with "auto", 15 with None
+    assert np.all(auto < 2.0) and np.all(none > 5.0), (auto, none)
+    assert grid.best_params_ == {"window_normalization": "auto"}
+    assert grid.best_estimator_.window_normalization_ == "last"

@@ -6,6 +6,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklstm import LSTMSeqRegressor, SequenceReshaper
 from sklstm._model.builders import ARCHITECTURES
@@ -259,15 +260,26 @@ def test_predict_with_function_transformer_pipeline(m2m):
     np.testing.assert_array_equal(pipe.predict(m2m.X), alone.predict(m2m.X))
 
 
-@pytest.mark.parametrize("skip", [False, True])
-def test_partial_fit_validates_parameters_like_fit(m2m, skip):
+@pytest.mark.parametrize(
+    "skip, error, match",
+    [
+        (
+            False,
+            InvalidParameterError,
+            r"^The 'units' parameter of LSTMSeqRegressor must be an int in the "
+            r"range \[1, inf\)\. Got 0 instead\.$",
+        ),
+        # scikit-learn's setting is honoured: Keras refuses later
+        (True, ValueError, r"argument `units`, expected a positive integer, got 0"),
+    ],
+    ids=["validated", "skipped"],
+)
+def test_partial_fit_validates_parameters_like_fit(m2m, skip, error, match):
     X, y = m2m.X, m2m.y
-    est = LSTMSeqRegressor(**dict(FAST, units=0))
     with sklearn.config_context(skip_parameter_validation=skip):
-        if skip:  # scikit-learn's setting is honoured: Keras refuses later
-            with pytest.raises(ValueError) as info:
-                est.partial_fit(X, y)
-            assert "'units' parameter" not in str(info.value)
-        else:
-            with pytest.raises(ValueError, match="'units' parameter"):
-                est.partial_fit(X, y)
+        for method in ("fit", "partial_fit"):
+            est = LSTMSeqRegressor(**dict(FAST, units=0))
+            with pytest.raises(error, match=match) as info:
+                getattr(est, method)(X, y)
+            assert type(info.value) is error, method
+            assert not hasattr(est, "model_")

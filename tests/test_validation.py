@@ -1,11 +1,15 @@
 """Bad input gets a clear scikit-learn style error before any training."""
 
+import copy
+
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklstm import LSTMSeqRegressor
+from sklstm._training import contract
+from sklstm._training.divergence import check_loss_did_not_explode
 from sklstm._training.engine import TrainingDivergedError
 
 FAST = dict(units=4, epochs=2, random_state=0)
@@ -164,37 +168,88 @@ def test_divergence_is_reported_with_advice(scale, lr, engine):
     assert not hasattr(est, "model_")
 
 
+def _state(est):
+    """A copy of every attribute of ``est``, with its weights and optimizer state."""
+    state = {k: copy.deepcopy(v) for k, v in vars(est).items() if k != "model_"}
+    state["model_"] = est.model_
+    state["model_.weights"] = [w.copy() for w in est.model_.get_weights()]
+    optimizer = est.model_.optimizer.variables
+    state["model_.optimizer.variables"] = [v.numpy().copy() for v in optimizer]
+    return state
+
+
+def _assert_unchanged(est, state):
+    """Every attribute of ``est`` has the value it had (the model by identity)."""
+    now = _state(est)
+    assert now.pop("model_") is state["model_"]
+    np.testing.assert_equal(now, {k: v for k, v in state.items() if k != "model_"})
+
+
 def test_failed_fit_leaves_fitted_estimator_unchanged(fitted):
-    before = fitted.predict(X)
-    state = dict(vars(fitted))
-    with pytest.raises(ValueError):
+    before, state, params = fitted.predict(X), _state(fitted), fitted.get_params()
+    with pytest.raises(ValueError, match="Input X contains NaN"):
         fitted.fit(_with(X, (0, 0, 0), np.nan), Y)
-    with pytest.raises(TrainingDivergedError):
-        fitted.set_params(learning_rate=10.0, activation="relu", standardize=False)
-        fitted.set_params(**NETWORK).fit(X * 1e8, Y * 1e8)
-    fitted.set_params(learning_rate=None, activation="tanh", standardize="auto")
-    fitted.set_params(linear_path="ridge", validation_split=0.2, early_stopping=True)
-    assert vars(fitted).keys() == state.keys()
+    _assert_unchanged(fitted, state)
+    # X is valid (so n_features_in_ is set to 4 from it), then y is refused
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        fitted.fit(rng.normal(size=(12, 4, 3)), Y[:10])
+    _assert_unchanged(fitted, state)
+    try:
+        with pytest.raises(TrainingDivergedError):
+            fitted.set_params(learning_rate=10.0, activation="relu", standardize=False)
+            fitted.set_params(**NETWORK).fit(X * 1e8, Y * 1e8)
+    finally:
+        fitted.set_params(**params)
+    _assert_unchanged(fitted, state)
     np.testing.assert_array_equal(fitted.predict(X), before)
 
 
-def test_failed_warm_start_fit_restores_weights_and_optimizer():
+def test_failed_warm_start_fit_restores_weights_and_optimizer(monkeypatch):
     est = LSTMSeqRegressor(warm_start=True, standardize=False, **FAST).fit(X, Y)
-    before, its = est.predict(X), int(est.model_.optimizer.iterations)
+    before, state = est.predict(X), _state(est)
+    its = int(est.model_.optimizer.iterations)
     with pytest.raises(TrainingDivergedError):
         est.fit(X, Y * 1e19)  # the loss overflows float32 in the first epoch
+    _assert_unchanged(est, state)
+    # A loss that explodes while staying finite is found after the training,
+    # whose weights the engine keeps: only the fit's rollback restores them.
+    trained = []
+
+    def exploded(losses, *args):
+        trained.append(est.model_.get_weights())
+        check_loss_did_not_explode([*losses, 100 * max(losses)], *args)  # it grew
+
+    monkeypatch.setattr(contract, "check_loss_did_not_explode", exploded)
+    for fit in (est.fit, est.partial_fit):
+        with pytest.raises(TrainingDivergedError, match="training loss grew"):
+            fit(X, Y)
+        # it trained: the weights the check saw are not the ones of before
+        assert not np.array_equal(trained[-1][0], state["model_.weights"][0])
+        _assert_unchanged(est, state)
     np.testing.assert_array_equal(est.predict(X), before)
     assert int(est.model_.optimizer.iterations) == its
 
 
-def test_keyboard_interrupt_leaves_estimator_usable(fitted, monkeypatch):
-    before = fitted.predict(X)
+@pytest.mark.parametrize("where", ["after training", "setting the fitted attributes"])
+def test_keyboard_interrupt_leaves_estimator_usable(fitted, monkeypatch, where):
+    before, state = fitted.predict(X), _state(fitted)
+    train = contract.train
+
+    def trained_then_interrupted(*args, **kwargs):
+        train(*args, **kwargs)
+        raise KeyboardInterrupt
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sklstm._training.contract.train", interrupted)
+    if where == "after training":  # partial_fit trains model_ itself, in place
+        monkeypatch.setattr(contract, "train", trained_then_interrupted)
+        fit = fitted.partial_fit
+    else:  # _set_fitted calls network_params after it has set model_
+        monkeypatch.setattr(contract, "network_params", interrupted)
+        fit = fitted.fit
     with pytest.raises(KeyboardInterrupt):
-        fitted.fit(X * 2, Y)
+        fit(X * 2, Y)
     monkeypatch.undo()
+    _assert_unchanged(fitted, state)
     np.testing.assert_array_equal(fitted.predict(X), before)
