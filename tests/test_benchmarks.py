@@ -82,3 +82,17 @@ def test_only_rejects_an_unknown_benchmark():
     cmd = [sys.executable, "-m", "benchmarks", "--only", "nope"]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "invalid choice" in done.stderr
+
+
+def test_predict_benchmark_fails_loudly_when_the_sides_disagree():
+    import numpy as np
+    import pytest
+
+    from benchmarks.predict import check_same
+
+    a = np.linspace(0, 300, 6).reshape(2, 3)
+    assert check_same(a, a + 1e-3, 2) == pytest.approx(1e-3)
+    with pytest.raises(RuntimeError, match="disagree by 17"):
+        check_same(a, a + 17, 2)  # e.g. one side in the model's units
+    with pytest.raises(RuntimeError, match="do not compute the same thing"):
+        check_same(a, a[:, :, None], 2)
