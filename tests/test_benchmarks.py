@@ -26,6 +26,13 @@ EXPECTED = {
         "median sklstm/best baseline over all series: ",
         "worst sklstm/ForecasterRnn over all series: ",
     ],
+    "intervals": [
+        "== intervals: ",
+        "series  fit/cal/test  level  sklstm cover  sklstm width  sklstm score",
+        "worst sklstm coverage deviation (overall or any step, series with >= 40 ",
+        "median sklstm/best interval score at 80%: ",
+        "median sklstm/best interval score at 95%: ",
+    ],
     "large": [
         "== large: ",
         "side    fit s  final loss  baseline MB  peak MB  extra MB",
