@@ -283,3 +283,12 @@ def test_partial_fit_validates_parameters_like_fit(m2m, skip, error, match):
                 getattr(est, method)(X, y)
             assert type(info.value) is error, method
             assert not hasattr(est, "model_")
+
+
+def test_score_of_a_three_d_target_is_the_flattened_r2(m2m):
+    from sklearn.metrics import r2_score
+
+    y3 = np.concatenate([m2m.y, -m2m.y], axis=2)  # (20, 3, 2)
+    est = LSTMSeqRegressor(architecture="encoder_decoder", **FAST).fit(m2m.X, y3)
+    expected = r2_score(y3.reshape(20, -1), est.predict(m2m.X).reshape(20, -1))
+    assert est.score(m2m.X, y3) == pytest.approx(expected)

@@ -9,7 +9,7 @@ that reads only fitted attributes: inputs mapped into the model's units
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .._data.scoring import sequence_r2
+from .._data.scoring import SequenceScoreMixin
 from .._data.units import from_model_units, inputs_to_model_units
 from .._model.predict import predict_function
 from .._model.quantiles import quantile_positions
@@ -17,7 +17,7 @@ from .._model.quantiles import quantile_positions
 __all__ = ["SequenceForecasts"]
 
 
-class SequenceForecasts:
+class SequenceForecasts(SequenceScoreMixin):
     """``predict``, ``predict_quantiles`` and ``score`` of a fitted estimator."""
 
     def predict(self, X):
@@ -94,26 +94,3 @@ class SequenceForecasts:
         levels = () if self.quantiles_ is None else (len(self.quantiles_),)
         shape = (len(X), *self.target_shape_, *levels)
         return y_pred.reshape(shape).astype(np.float64, copy=False)
-
-    def score(self, X, y, sample_weight=None):
-        """Return the coefficient of determination R² of the prediction.
-
-        Multi-step targets are flattened to ``(n_samples, -1)`` and the R² of
-        every output is averaged uniformly.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or \
-(n_samples, timesteps, features)
-            Test sequences.
-        y : array-like
-            True targets, shaped like those given to ``fit``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            R² of ``self.predict(X)`` against ``y``.
-        """
-        return sequence_r2(y, self.predict(X), sample_weight=sample_weight)

@@ -20,7 +20,7 @@ __all__ = ["LSTMSeqRegressor"]
 
 
 class LSTMSeqRegressor(
-    RegressorMixin, SequenceTraining, SequenceForecasts, SciKerasSurface, BaseWrapper
+    SequenceTraining, SequenceForecasts, RegressorMixin, SciKerasSurface, BaseWrapper
 ):
     """LSTM regressor for one-to-many and many-to-many sequence problems.
 

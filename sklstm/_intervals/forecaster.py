@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._data.reshape import DOC_LINK_TEMPLATE
-from .._data.scoring import sequence_r2
+from .._data.scoring import SequenceScoreMixin
 from .methods import METHODS, bounds, calibrate, for_method
 from .quantiles import check_calibration_size, check_confidence_levels
 from .split import calibration_split
@@ -27,7 +27,7 @@ def _squeezed(shape):
     return tuple(d for d in shape if d != 1)
 
 
-class SplitConformalForecaster(RegressorMixin, BaseEstimator):
+class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator):
     """Split-conformal prediction intervals for multi-step, multi-feature forecasts.
 
     Wraps any scikit-learn regressor whose ``predict`` returns forecasts of
@@ -377,25 +377,3 @@ class SplitConformalForecaster(RegressorMixin, BaseEstimator):
         return y_pred, bounds(
             self.method_, self.estimator_, X, y_pred, self.quantiles_, levels
         )
-
-    def score(self, X, y, sample_weight=None):
-        """Return the coefficient of determination R² of the point forecasts.
-
-        Multi-step targets are flattened to ``(n_samples, -1)`` and the R² of
-        every output is averaged uniformly.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-            Test windows.
-        y : array-like
-            True targets, shaped like those given to ``fit``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            R² of ``self.predict(X)`` against ``y``.
-        """
-        return sequence_r2(y, self.predict(X), sample_weight=sample_weight)
