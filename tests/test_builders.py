@@ -1,12 +1,7 @@
 import numpy as np
 import pytest
 
-from sklstm._model.builders import (
-    ARCHITECTURES,
-    build_encoder_decoder,
-    build_model,
-    build_vector_model,
-)
+from sklstm._model.builders import ARCHITECTURES, build_model
 from sklstm._utils.tf import keras
 
 
@@ -21,7 +16,7 @@ def _trainable(model):
 
 
 def test_reference_encoder_decoder_has_121301_parameters():
-    model = build_encoder_decoder(_meta(), units=100, seed=0)
+    model = build_model(_meta(), architecture="encoder_decoder", units=100, seed=0)
     assert _trainable(model) == 121_301
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds == [
@@ -35,7 +30,8 @@ def test_reference_encoder_decoder_has_121301_parameters():
 
 def test_simple_model_parameter_count_matches_lstm_formula():
     units, f_in, n_out = 50, 1, 2
-    model = build_vector_model(_meta(1, f_in, n_out, 1), units=units, seed=0)
+    meta = _meta(1, f_in, n_out, 1)
+    model = build_model(meta, architecture="simple", units=units, seed=0)
     lstm = 4 * (units * (f_in + units) + units)
     assert _trainable(model) == lstm + units * n_out + n_out
 

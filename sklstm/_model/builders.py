@@ -17,13 +17,7 @@ from .._utils.tf import keras
 from .architectures import ARCHITECTURES, CELL_LAYERS, REGISTRY
 from .quantiles import NonCrossingQuantiles
 
-__all__ = [
-    "ARCHITECTURES",
-    "CELLS",
-    "build_encoder_decoder",
-    "build_model",
-    "build_vector_model",
-]
+__all__ = ["ARCHITECTURES", "CELLS", "build_model"]
 
 #: The recurrent cells :func:`build_model` knows (see
 #: :mod:`sklstm._model.architectures`, which also lists the architectures).
@@ -116,174 +110,46 @@ def _check_meta(meta):
     return tuple(int(meta[k]) for k in keys)
 
 
-def build_vector_model(
+def _vector_stack(x, n_layers, s_out, f_out, k, head, block):
+    """The "vector" family: a stack ending in one vector, a ``Dense`` head."""
+    for i in range(n_layers):
+        x = block(x, return_sequences=i < n_layers - 1)
+    x = head(s_out * f_out * k)(x)
+    return keras.layers.Reshape((s_out, f_out * k))(x)
+
+
+def _encoder_decoder_stack(x, n_layers, s_out, f_out, k, head, block):
+    """The "encoder_decoder" family: encoder, ``RepeatVector``, decoder, per step."""
+    for i in range(n_layers):
+        x = block(x, return_sequences=i < n_layers - 1)
+    x = keras.layers.RepeatVector(s_out)(x)
+    for _ in range(n_layers):
+        x = block(x, return_sequences=True)
+    return keras.layers.TimeDistributed(head(f_out * k))(x)
+
+
+def build_model(
     meta,
     *,
+    architecture="stacked",
+    n_layers=None,
     zero_head=False,
     quantiles=None,
     units=50,
-    n_layers=1,
-    bidirectional=False,
     cell="lstm",
     activation="tanh",
     dropout=0.0,
     recurrent_dropout=0.0,
     seed=None,
 ):
-    """Build a recurrent stack ending in one vector, then a ``Dense`` head.
-
-    The "simple" (``n_layers=1``), "stacked" (``n_layers>1``) and
-    "bidirectional" architectures of the reference tutorial. The head predicts
-    all ``n_steps_out * n_features_out`` values at once and reshapes them.
-
-    Parameters
-    ----------
-    meta : dict
-        Shapes of one sample: ``n_timesteps_in``, ``n_features_in``,
-        ``n_steps_out`` and ``n_features_out``.
-    zero_head : bool, default=False
-        Start the output layer at zero, so that the untrained model predicts
-        zero: for a network that learns the residuals of another model (the
-        estimator's ``linear_path``), which its training then starts from.
-    quantiles : sequence of float or None, default=None
-        Predict these quantile levels (increasing, 0.5 among them) of every
-        target value: the output gains a last axis, one per level, whose
-        values never cross (see :mod:`sklstm._model.quantiles`).
-    units : int, default=50
-        Units of every recurrent layer.
-    n_layers : int, default=1
-        Number of stacked recurrent layers.
-    bidirectional : bool, default=False
-        Wrap every recurrent layer in ``Bidirectional``.
-    cell : {"lstm", "gru"}, default="lstm"
-        Recurrent cell.
-    activation : str, default="tanh"
-        Activation of the recurrent layers.
-    dropout, recurrent_dropout : float, default=0.0
-        Dropout on the inputs and on the recurrent state of every layer.
-    seed : int or None, default=None
-        Root seed for every initializer and dropout mask.
-
-    Returns
-    -------
-    model : keras.Model
-        Uncompiled model from ``(timesteps, features)`` to
-        ``(n_steps_out, n_features_out)`` (and ``len(quantiles)``).
-
-    Examples
-    --------
-    >>> meta = dict(n_timesteps_in=1, n_features_in=1, n_steps_out=2,
-    ...             n_features_out=1)
-    >>> build_vector_model(meta, units=50, seed=0).count_params()
-    10502
-    """
-    t_in, f_in, s_out, f_out = _check_meta(meta)
-    seeds = _Seeds(seed)
-    kw = dict(
-        cell=cell,
-        units=units,
-        activation=activation,
-        dropout=dropout,
-        recurrent_dropout=recurrent_dropout,
-        bidirectional=bidirectional,
-        seeds=seeds,
-    )
-    inputs = keras.Input((t_in, f_in))
-    x = inputs
-    for i in range(n_layers):
-        x = _recurrent_block(x, return_sequences=i < n_layers - 1, **kw)
-    k = 1 if quantiles is None else len(quantiles)
-    x = _head(s_out * f_out * k, seeds, zero_head)(x)
-    x = keras.layers.Reshape((s_out, f_out * k))(x)
-    return keras.Model(inputs, _quantile_head(x, quantiles))
-
-
-def build_encoder_decoder(
-    meta,
-    *,
-    zero_head=False,
-    quantiles=None,
-    units=100,
-    n_layers=1,
-    bidirectional=False,
-    cell="lstm",
-    activation="tanh",
-    dropout=0.0,
-    recurrent_dropout=0.0,
-    seed=None,
-):
-    """Build an encoder-decoder: encoder, ``RepeatVector``, decoder, per-step head.
-
-    The encoder's last state is repeated once per output step; the decoder
-    returns a sequence and ``TimeDistributed(Dense(n_features_out))`` maps each
-    step to the answer.
-
-    Parameters
-    ----------
-    meta : dict
-        Shapes of one sample: ``n_timesteps_in``, ``n_features_in``,
-        ``n_steps_out`` and ``n_features_out``.
-    zero_head : bool, default=False
-        Start the output layer at zero, so that the untrained model predicts
-        zero: for a network that learns the residuals of another model (the
-        estimator's ``linear_path``), which its training then starts from.
-    quantiles : sequence of float or None, default=None
-        Predict these quantile levels (increasing, 0.5 among them) of every
-        target value: the output gains a last axis, one per level, whose
-        values never cross (see :mod:`sklstm._model.quantiles`).
-    units : int, default=100
-        Units of every recurrent layer.
-    n_layers : int, default=1
-        Recurrent layers in the encoder and, as many, in the decoder.
-    bidirectional : bool, default=False
-        Wrap every recurrent layer in ``Bidirectional``.
-    cell : {"lstm", "gru"}, default="lstm"
-        Recurrent cell.
-    activation : str, default="tanh"
-        Activation of the recurrent layers.
-    dropout, recurrent_dropout : float, default=0.0
-        Dropout on the inputs and on the recurrent state of every layer.
-    seed : int or None, default=None
-        Root seed for every initializer and dropout mask.
-
-    Returns
-    -------
-    model : keras.Model
-        Uncompiled model from ``(timesteps, features)`` to
-        ``(n_steps_out, n_features_out)`` (and ``len(quantiles)``).
-
-    Examples
-    --------
-    >>> meta = dict(n_timesteps_in=3, n_features_in=1, n_steps_out=3,
-    ...             n_features_out=1)
-    >>> build_encoder_decoder(meta, units=100, seed=0).count_params()
-    121301
-    """
-    t_in, f_in, s_out, f_out = _check_meta(meta)
-    seeds = _Seeds(seed)
-    kw = dict(
-        cell=cell,
-        units=units,
-        activation=activation,
-        dropout=dropout,
-        recurrent_dropout=recurrent_dropout,
-        bidirectional=bidirectional,
-        seeds=seeds,
-    )
-    inputs = keras.Input((t_in, f_in))
-    x = inputs
-    for i in range(n_layers):
-        x = _recurrent_block(x, return_sequences=i < n_layers - 1, **kw)
-    x = keras.layers.RepeatVector(s_out)(x)
-    for _ in range(n_layers):
-        x = _recurrent_block(x, return_sequences=True, **kw)
-    k = 1 if quantiles is None else len(quantiles)
-    x = keras.layers.TimeDistributed(_head(f_out * k, seeds, zero_head))(x)
-    return keras.Model(inputs, _quantile_head(x, quantiles))
-
-
-def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
     """Build one of the five reference architectures by name.
+
+    The "vector" family ("simple", "stacked", "bidirectional") is a
+    recurrent stack ending in one vector and a ``Dense`` head that predicts
+    all ``n_steps_out * n_features_out`` values at once (one-to-many). The
+    "encoder_decoder" family repeats the encoder's last state once per output
+    step (``RepeatVector``), decodes it with as many recurrent layers and maps
+    each step with ``TimeDistributed(Dense)`` (many-to-many).
 
     Parameters
     ----------
@@ -297,15 +163,31 @@ def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
         Depth of the recurrent stack (of the encoder and of the decoder for
         the encoder-decoders). None means the reference depth: 2 for
         "stacked", 1 otherwise. "simple" is always one layer.
-    **kwargs : dict
-        ``zero_head``, ``quantiles``, ``units``, ``cell``, ``activation``, ``dropout``,
-        ``recurrent_dropout`` and ``seed``, passed on to
-        :func:`build_vector_model` or :func:`build_encoder_decoder`.
+    zero_head : bool, default=False
+        Start the output layer at zero, so that the untrained model predicts
+        zero: for a network that learns the residuals of another model (the
+        estimator's ``linear_path``), which its training then starts from.
+    quantiles : sequence of float or None, default=None
+        Predict these quantile levels (increasing, 0.5 among them) of every
+        target value: the output gains a last axis, one per level, whose
+        values never cross (see :mod:`sklstm._model.quantiles`).
+    units : int, default=50
+        Units of every recurrent layer (the reference tutorial uses 50 for
+        the vector family and 100 for the encoder-decoders).
+    cell : {"lstm", "gru"}, default="lstm"
+        Recurrent cell.
+    activation : str, default="tanh"
+        Activation of the recurrent layers.
+    dropout, recurrent_dropout : float, default=0.0
+        Dropout on the inputs and on the recurrent state of every layer.
+    seed : int or None, default=None
+        Root seed for every initializer and dropout mask.
 
     Returns
     -------
     model : keras.Model
-        Uncompiled model.
+        Uncompiled model from ``(timesteps, features)`` to
+        ``(n_steps_out, n_features_out)`` (and ``len(quantiles)``).
 
     Examples
     --------
@@ -313,6 +195,10 @@ def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
     ...             n_features_out=1)
     >>> build_model(meta, architecture="bidirectional", units=8).output_shape
     (None, 3, 1)
+    >>> meta = dict(n_timesteps_in=3, n_features_in=1, n_steps_out=3,
+    ...             n_features_out=1)
+    >>> build_model(meta, architecture="encoder_decoder", units=100).count_params()
+    121301
     """
     if architecture not in REGISTRY:
         raise ValueError(
@@ -335,9 +221,30 @@ def build_model(meta, *, architecture="stacked", n_layers=None, **kwargs):
             f"n_layers={n_layers}; use "
             f"{' or '.join(deeper)} for another depth."
         )
-    builder = _BUILDERS[arch.family]
-    return builder(meta, n_layers=n_layers, bidirectional=arch.bidirectional, **kwargs)
+    t_in, f_in, s_out, f_out = _check_meta(meta)
+    seeds = _Seeds(seed)
+
+    def block(x, return_sequences):
+        return _recurrent_block(
+            x,
+            return_sequences=return_sequences,
+            bidirectional=arch.bidirectional,
+            seeds=seeds,
+            cell=cell,
+            units=units,
+            activation=activation,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+        )
+
+    def head(n_outputs):
+        return _head(n_outputs, seeds, zero_head)
+
+    inputs = keras.Input((t_in, f_in))
+    k = 1 if quantiles is None else len(quantiles)
+    x = _FAMILIES[arch.family](inputs, n_layers, s_out, f_out, k, head, block)
+    return keras.Model(inputs, _quantile_head(x, quantiles))
 
 
-#: The builder of each architecture family of :mod:`sklstm._model.architectures`.
-_BUILDERS = {"vector": build_vector_model, "encoder_decoder": build_encoder_decoder}
+#: The body of each architecture family of :mod:`sklstm._model.architectures`.
+_FAMILIES = {"vector": _vector_stack, "encoder_decoder": _encoder_decoder_stack}
