@@ -103,17 +103,9 @@ def load_one_to_many(n_features=1):
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with attributes ``X`` (training sequences of
-        shape (n_samples, timesteps, n_features)), ``y`` (training targets),
-        ``X_test`` (one test input, shaped like a sample of ``X`` with a
-        leading 1), ``y_test`` (its exact expected answer, shaped like a
-        sample of ``y`` with a leading 1), ``printed`` (dict of architecture
-        name to the list of predictions the tutorial printed for ``X_test``),
-        ``units`` (LSTM units the tutorial used), ``target_feature_index``
-        (the input feature the target continues, when the target has fewer
-        features than the input, else None; the estimator's parameter of
-        that name), ``problem`` (one of :data:`REFERENCE_PROBLEMS`) and
-        ``DESCR`` (short description).
+        The problem's training and test data, the tutorial's printed
+        predictions and units, with the attributes :func:`load_reference`
+        lists.
 
     Examples
     --------
@@ -182,17 +174,9 @@ def load_many_to_many(n_features=1):
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with attributes ``X`` (training sequences of
-        shape (n_samples, timesteps, n_features)), ``y`` (training targets),
-        ``X_test`` (one test input, shaped like a sample of ``X`` with a
-        leading 1), ``y_test`` (its exact expected answer, shaped like a
-        sample of ``y`` with a leading 1), ``printed`` (dict of architecture
-        name to the list of predictions the tutorial printed for ``X_test``),
-        ``units`` (LSTM units the tutorial used), ``target_feature_index``
-        (the input feature the target continues, when the target has fewer
-        features than the input, else None; the estimator's parameter of
-        that name), ``problem`` (one of :data:`REFERENCE_PROBLEMS`) and
-        ``DESCR`` (short description).
+        The problem's training and test data, the tutorial's printed
+        predictions and units, with the attributes :func:`load_reference`
+        lists.
 
     Examples
     --------

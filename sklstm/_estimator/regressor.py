@@ -360,18 +360,10 @@ out_features) or None
         path : str, path-like or binary file object
             Where to write; ``.sklstm`` is the customary extension.
 
-        Raises
-        ------
-        NotFittedError
-            If the estimator is not fitted.
-        TypeError
-            If a parameter is not plain data (an optimizer or loss instance,
-            callbacks, a ``RandomState``): pass strings, ints or None instead.
-
         See Also
         --------
         sklstm.load : Load the file, running no code from it.
-        sklstm.save : The same as a function, with an example.
+        sklstm.save : The same as a function: its errors and an example.
         """
         write(self, path, LSTMSeqRegressor)
 
