@@ -49,18 +49,14 @@ def _arrays(x, y, w=None):
     return [x, y, w]
 
 
-def split_arrays(x, y, sample_weight, validation_split, validation_data, es=None):
+def split_arrays(x, y, sample_weight, validation_split, es=None):
     """Return the training and validation (or None) ``[x, y, w]`` arrays.
 
     ``es`` (an :class:`~sklstm._training.stopping.EarlyStopping` or None) is checked
     to have validation data if it monitors ``val_loss``.
     """
     train, val = _arrays(x, y, sample_weight), None
-    if validation_data is not None:
-        if len(validation_data) not in (2, 3):
-            raise ValueError("validation_data must be (x, y) or (x, y, w).")
-        val = _arrays(*validation_data)
-    elif validation_split:
+    if validation_split:
         split_at = int(len(train[0]) * (1.0 - validation_split))
         if not 0 < split_at < len(train[0]):
             raise ValueError(
@@ -74,6 +70,6 @@ def split_arrays(x, y, sample_weight, validation_split, validation_data, es=None
     if es is not None and es.monitor == "val_loss" and val is None:
         raise ValueError(
             "Early stopping monitors 'val_loss' but there is no validation data; "
-            "set validation_split or validation_data, or monitor 'loss'."
+            "set validation_split, or monitor 'loss'."
         )
     return train, val

@@ -8,9 +8,9 @@ early stopping and divergence checks) inside a single :func:`tf.function`,
 with the model's compiled loss (:meth:`keras.Model.compute_loss`, which adds
 regularization losses) and the optimizer's own update rule.
 
-With a ``cache_key`` the loop is traced once per configuration and process,
-on a template model from :data:`LOOPS` (see :mod:`sklstm._model.graph_cache`),
-for any number of samples; the data are shared with NumPy, not copied
+The loop is traced once per configuration (``cache_key``) and process, on a
+template model from :data:`LOOPS` (see :mod:`sklstm._model.graph_cache`), for
+any number of samples; the data are shared with NumPy, not copied
 (:func:`sklstm._training.arrays.as_tensor`).
 """
 
@@ -18,8 +18,6 @@ import collections
 import functools
 import math
 import threading
-import types
-import weakref
 
 from .._model.graph_cache import GraphCache, clone_compiled
 from .._utils.tf import keras, tf
@@ -42,8 +40,10 @@ __all__ = [
     "trace_count",
 ]
 
-_MAX_CHUNK = 1024  # epochs per graph call: bounds the per-call loss buffers
-_MAX_CACHED = 4  # traced loops kept per model (fits without a cache key)
+#: Epochs per graph call at most: bounds the per-call loss buffers. A fit
+#: runs all its epochs in one call up to this (1/50 of them per call with a
+#: progress bar); the chunking has no effect on the results.
+MAX_CHUNK = 1024
 #: Process-wide templates with their traced loops, keyed by configuration.
 LOOPS = GraphCache(maxsize=16)
 _traces = collections.Counter()
@@ -51,10 +51,10 @@ _traces_lock = threading.Lock()
 _RUNNING, _STOPPED, _DIVERGED = 0, 1, 2
 
 # Everything baked into one traced training graph (and the loop cache key).
-# ``shapes`` are the data arrays' shapes, with None leading dimensions (any
-# number of samples) unless XLA needs them static; ``cap`` likewise.
+# ``shapes`` are the data arrays' shapes, with None leading dimensions: any
+# number of samples.
 _Spec = collections.namedtuple(
-    "_Spec", "shapes batch_size has_weight has_val shuffle cap jit_compile es"
+    "_Spec", "shapes batch_size has_weight has_val shuffle es"
 )
 
 
@@ -82,11 +82,9 @@ class _FusedLoop:
     long call.
     """
 
-    def __init__(self, model, spec, *, owned=False):
+    def __init__(self, model, spec):
         self.spec = spec
-        # A loop cached on its model refers to it weakly; a template is owned.
-        self._model = (lambda: model) if owned else weakref.ref(model)
-        self._compiled = (model.optimizer, model.get_compile_config())
+        self.model = model  # the cache's template, owned by the loop
         self.weights = list(model.weights)
         self.state = list(model.variables) + list(model.optimizer.variables)
         self.good = [_shadow(v) for v in self.state]
@@ -103,17 +101,8 @@ class _FusedLoop:
         self.run = tf.function(
             run,
             input_signature=[*scalar, tf.TensorSpec([], tf.int64), data],
-            jit_compile=spec.jit_compile,
             autograph=False,
         )
-
-    @property
-    def model(self):
-        return self._model()
-
-    def matches(self, model):
-        optimizer, config = self._compiled
-        return optimizer is model.optimizer and config == model.get_compile_config()
 
     def reset(self):
         _assign_all(self.good, self.state)
@@ -124,7 +113,7 @@ class _FusedLoop:
     def _run(self, start, count, seed, data):
         with _traces_lock:
             _traces["loop"] += 1
-        model, spec = self._model(), self.spec
+        model, spec = self.model, self.spec
         opt, tvars = model.optimizer, model.trainable_variables
         x, y, *rest = data
         w = rest.pop(0) if spec.has_weight else None
@@ -151,7 +140,7 @@ class _FusedLoop:
             # Full batches in a loop, then the partial one. With XLA the
             # number of samples is static, and so are all batch shapes.
             bs = spec.batch_size
-            n = spec.shapes[0][0] or tf.shape(x)[0]
+            n = tf.shape(x)[0]
             perm = tf.range(n)
             if spec.shuffle:
                 key = tf.stack([seed, epoch])
@@ -216,7 +205,7 @@ class _FusedLoop:
             losses = losses.write(i, loss)
             return i + 1, status, losses, val_losses.write(i, val_loss)
 
-        size = spec.cap or count
+        size = count
         buffers = [tf.TensorArray(tf.float32, size=size) for _ in range(2)]
         n_run, status, losses, val_losses = tf.while_loop(
             lambda i, status, *_: (i < count) & tf.equal(status, _RUNNING),
@@ -225,21 +214,6 @@ class _FusedLoop:
             maximum_iterations=size,
         )
         return n_run, status, losses.stack(), val_losses.stack()
-
-
-def _get_loop(model, spec):
-    """Return the cached loop for ``spec``, traced at most once per model."""
-    # A namespace (unlike a dict) is not tracked or saved by Keras.
-    cache = getattr(model, "_sklstm_fused_loops", None)
-    if cache is None:
-        cache = model._sklstm_fused_loops = types.SimpleNamespace(loops={})
-    loop = cache.loops.pop(spec, None)
-    if loop is None or not loop.matches(model):
-        loop = _FusedLoop(model, spec)
-    while len(cache.loops) >= _MAX_CACHED:
-        cache.loops.pop(next(iter(cache.loops)))  # least recently used
-    cache.loops[spec] = loop
-    return loop
 
 
 def _run_chunks(loop, data, seed, initial_epoch, n_epochs, chunk, history, verbose):
@@ -275,16 +249,12 @@ def fused_fit(
     epochs,
     batch_size=None,
     validation_split=0.0,
-    validation_data=None,
     shuffle=True,
     seed=0,
     early_stopping=None,
     verbose=0,
     initial_epoch=0,
-    history=None,
-    jit_compile=False,
-    chunk_epochs=None,
-    cache_key=None,
+    cache_key,
 ):
     """Train a compiled Keras model, running many epochs per graph call.
 
@@ -306,8 +276,6 @@ def fused_fit(
         Minibatch size (32 if None); the last batch of an epoch may be partial.
     validation_split : float, default=0.0
         Fraction of samples held out, taken from the end before shuffling.
-    validation_data : tuple, default=None
-        ``(x_val, y_val)`` or ``(x_val, y_val, w_val)``; overrides the split.
     shuffle : bool, default=True
         Reshuffle the training samples every epoch.
     seed : int, default=0
@@ -318,20 +286,12 @@ def fused_fit(
         0 prints nothing, 1 shows a progress bar updated between chunks.
     initial_epoch : int, default=0
         Absolute index of the first epoch (to continue training).
-    history : dict, default=None
-        History of earlier epochs; the new epochs are appended in place.
-    jit_compile : bool, default=False
-        Compile with XLA: 2-6x faster per epoch on CPU, but compiling takes
-        2-10 s, which dominates trainings of a few thousand epochs or less.
-    chunk_epochs : int, default=None
-        Epochs per graph call (at most 1024); all epochs if ``verbose=0``,
-        about 1/50 of them otherwise. Has no effect on the results.
-    cache_key : hashable, default=None
+    cache_key : hashable
         Identifies the model's configuration (architecture, shapes,
-        optimizer and loss). Fits with one key share one traced loop, run on
-        a template model whose variables take this model's values in and
-        out (see :mod:`sklstm._model.graph_cache`). None traces a loop per model,
-        cached on the model.
+        optimizer and loss; :func:`sklstm._model.compile.graph_key`). Fits
+        with one key share one traced loop, run on a template model whose
+        variables take this model's values in and out (see
+        :mod:`sklstm._model.graph_cache`).
 
     Returns
     -------
@@ -346,40 +306,30 @@ def fused_fit(
     if getattr(model, "optimizer", None) is None or not model.compiled:
         raise ValueError("fused_fit needs a compiled model; call model.compile().")
     es = as_early_stopping(early_stopping)
-    train, val = split_arrays(
-        x, y, sample_weight, validation_split, validation_data, es
-    )
+    train, val = split_arrays(x, y, sample_weight, validation_split, es)
     keys = ["loss", "val_loss"] if val is not None else ["loss"]
-    history = {} if history is None else history
-    for key in keys:
-        history.setdefault(key, [])  # appended in place
+    history = {key: [] for key in keys}
     n_epochs = max(int(epochs) - int(initial_epoch), 0)
     if n_epochs == 0:
         return FitResult(history, 0, None, None, keys[-1])
-    if chunk_epochs is None:
-        chunk_epochs = math.ceil(n_epochs / 50) if verbose else n_epochs
-    chunk = max(1, min(int(chunk_epochs), _MAX_CHUNK))
+    chunk = math.ceil(n_epochs / 50) if verbose else n_epochs
+    chunk = max(1, min(chunk, MAX_CHUNK))
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     arrays = [a for a in train + (val or []) if a is not None]
     spec = _Spec(
-        shapes=tuple((len(a) if jit_compile else None, *a.shape[1:]) for a in arrays),
+        shapes=tuple((None, *a.shape[1:]) for a in arrays),
         batch_size=32 if batch_size is None else int(batch_size),
         has_weight=train[2] is not None,
         has_val=val is not None,
         shuffle=bool(shuffle),
-        cap=1 << (chunk - 1).bit_length() if jit_compile else None,
-        jit_compile=bool(jit_compile),
         es=es,
     )
     data = [as_tensor(a) for a in arrays]  # no copies
-    if cache_key is None:
-        loop = _get_loop(model, spec)
-        return _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose)
     key = (cache_key, spec)
 
     def make():
-        return _FusedLoop(clone_compiled(model), spec, owned=True)
+        return _FusedLoop(clone_compiled(model), spec)
 
     with LOOPS.lend(key, model, make, template=lambda loop: loop.model) as loop:
         return _train(loop, data, seed, initial_epoch, epochs, chunk, history, verbose)

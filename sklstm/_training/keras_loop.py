@@ -42,15 +42,13 @@ def keras_fit(
     epochs,
     batch_size=None,
     validation_split=0.0,
-    validation_data=None,
     shuffle=True,
     seed=0,
     early_stopping=None,
     callbacks=(),
     verbose=0,
     initial_epoch=0,
-    history=None,
-    cache_key=None,
+    cache_key,
 ):
     """Train ``model`` with ``model.fit``; arguments as :func:`fused_fit`.
 
@@ -68,8 +66,6 @@ def keras_fit(
         Minibatch size (32 if None).
     validation_split : float, default=0.0
         Fraction of the last samples held out, as in ``model.fit``.
-    validation_data : tuple, default=None
-        ``(x_val, y_val)`` or ``(x_val, y_val, w_val)``; overrides the split.
     shuffle : bool, default=True
         Reshuffle the training samples every epoch.
     seed : int, default=0
@@ -82,9 +78,7 @@ def keras_fit(
         Keras's verbosity.
     initial_epoch : int, default=0
         Absolute index of the first epoch.
-    history : dict, default=None
-        History of earlier epochs; the new epochs are appended in place.
-    cache_key : hashable, default=None
+    cache_key : hashable
         The model's configuration; fits with one key run ``fit`` on one
         cached template model (see :mod:`sklstm._model.graph_cache`), so Keras
         traces its training function once. Callbacks then see the template.
@@ -100,9 +94,7 @@ def keras_fit(
         If the training loss becomes NaN or infinite.
     """
     es = as_early_stopping(early_stopping)
-    train, val = split_arrays(
-        x, y, sample_weight, validation_split, validation_data, es
-    )
+    train, val = split_arrays(x, y, sample_weight, validation_split, es)
     batch_size = 32 if batch_size is None else int(batch_size)
     data = _dataset(train, batch_size, shuffle, int(seed) + int(initial_epoch))
     val = None if val is None else tuple(a for a in val if a is not None)
@@ -118,14 +110,9 @@ def keras_fit(
         callbacks=callbacks,
         verbose=verbose,
     )
-    if cache_key is None:
-        new = model.fit(data, **fit).history
-    else:
-        with TEMPLATES.lend(
-            cache_key, model, lambda: clone_compiled(model)
-        ) as template:
-            new = template.fit(data, **fit).history
-    history = {} if history is None else history
+    with TEMPLATES.lend(cache_key, model, lambda: clone_compiled(model)) as template:
+        new = template.fit(data, **fit).history
+    history = {}
     for key, values in new.items():
         history.setdefault(key, []).extend(float(v) for v in values)
     monitor = "val_loss" if val is not None else "loss"
