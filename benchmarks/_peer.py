@@ -20,7 +20,15 @@ import warnings
 
 import numpy as np
 
-__all__ = ["available", "fit", "fit_predict", "predict", "predict_interval", "version"]
+__all__ = [
+    "available",
+    "fit",
+    "fit_predict",
+    "predict",
+    "predict_interval",
+    "predict_interval_rolling",
+    "version",
+]
 
 
 def available():
@@ -146,8 +154,30 @@ def fit_predict(train_series, X, y, X_test, epochs, batch_size, seed=0):
     return predict(forecaster, X_test, np.abs(y).max()), seconds
 
 
+def _interval(forecaster, window, levels, out):
+    """skforecast's conformal bounds of one window at every level, into out."""
+    import pandas as pd
+
+    for j, level in enumerate(levels):
+        frame = forecaster.predict_interval(
+            last_window=pd.DataFrame({"y": window}),
+            method="conformal",
+            interval=float(level),
+            use_in_sample_residuals=False,
+            suppress_warnings=True,
+        )
+        out[:, 0, j] = frame["lower_bound"].to_numpy()
+        out[:, 1, j] = frame["upper_bound"].to_numpy()
+
+
+def _calibrate(forecaster, y_cal, pred_cal):
+    forecaster.set_out_sample_residuals(
+        y_true={"y": np.ravel(y_cal)}, y_pred={"y": np.ravel(pred_cal)}
+    )
+
+
 def predict_interval(forecaster, X_cal, y_cal, X_test, levels):
-    """skforecast's conformal intervals, calibrated on (X_cal, y_cal).
+    """skforecast's conformal intervals, calibrated once on (X_cal, y_cal).
 
     As skforecast's documentation recommends for honest intervals: the
     calibration windows' residuals are set as out-of-sample residuals
@@ -159,23 +189,34 @@ def predict_interval(forecaster, X_cal, y_cal, X_test, levels):
     -------
     y_pis : ndarray of shape (n_test, horizon, 2, n_levels)
     """
-    import pandas as pd
-
+    out = np.empty((len(X_test), y_cal.shape[1], 2, len(levels)))
     with _quiet():
-        pred_cal = predict(forecaster, X_cal, np.abs(y_cal).max())
-        forecaster.set_out_sample_residuals(
-            y_true={"y": np.ravel(y_cal)}, y_pred={"y": np.ravel(pred_cal)}
-        )
-        out = np.empty((len(X_test), y_cal.shape[1], 2, len(levels)))
+        _calibrate(forecaster, y_cal, predict(forecaster, X_cal, np.abs(y_cal).max()))
         for i, window in enumerate(X_test[:, :, 0]):
-            for j, level in enumerate(levels):
-                frame = forecaster.predict_interval(
-                    last_window=pd.DataFrame({"y": window}),
-                    method="conformal",
-                    interval=float(level),
-                    use_in_sample_residuals=False,
-                    suppress_warnings=True,
-                )
-                out[i, :, 0, j] = frame["lower_bound"].to_numpy()
-                out[i, :, 1, j] = frame["upper_bound"].to_numpy()
+            _interval(forecaster, window, levels, out[i])
+    return out
+
+
+def predict_interval_rolling(forecaster, X_all, y_all, first_test, n_cal, levels):
+    """skforecast's conformal intervals, recalibrated before every forecast.
+
+    Held-out window ``j`` (index ``first_test + j`` of the windows of the
+    whole series, ``X_all``) is forecast after calibrating on the latest
+    ``n_cal`` windows whose targets are known by then (those ending at
+    ``first_test + j - horizon`` at the latest), as for sklstm.
+    """
+    horizon = y_all.shape[1]
+    start = first_test - horizon - n_cal + 1
+    n_test = len(X_all) - first_test
+    out = np.empty((n_test, horizon, 2, len(levels)))
+    with _quiet():
+        pred = predict(forecaster, X_all[start:], np.abs(y_all).max())
+        for j in range(n_test):
+            hi = first_test + j - horizon - start  # last known, in pred
+            _calibrate(
+                forecaster,
+                y_all[start:][hi - n_cal + 1 : hi + 1],
+                pred[hi - n_cal + 1 : hi + 1],
+            )
+            _interval(forecaster, X_all[first_test + j, :, 0], levels, out[j])
     return out

@@ -29,9 +29,11 @@ EXPECTED = {
     "intervals": [
         "== intervals: ",
         "series  fit/cal/test  level  sklstm cover  sklstm width  sklstm score",
-        "worst sklstm coverage deviation (overall or any step, series with >= 40 ",
-        "median sklstm/best interval score at 80%: ",
-        "median sklstm/best interval score at 95%: ",
+        "-- fixed calibration --",
+        "-- recalibrated calibration --",
+        "worst sklstm coverage deviation, recalibrated (overall or any step, ",
+        "median sklstm/best interval score at 80%, recalibrated: ",
+        "median sklstm/best interval score at 95%, recalibrated: ",
     ],
     "large": [
         "== large: ",
