@@ -37,23 +37,23 @@ def rss_mb():
     raise RuntimeError("VmRSS not found in /proc/self/status")
 
 
-def soak(n_fits, report_every=25, engine="fused"):
+def soak(n_fits, report_every=25, engine="fused", architectures=ARCHITECTURES):
     """Fit ``n_fits`` small models; return the RSS (MB) after warm-up and after."""
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(24, 4, 2)), rng.normal(size=(24, 3))
 
     def fit(i):
-        arch = ARCHITECTURES[i % len(ARCHITECTURES)]
+        arch = architectures[i % len(architectures)]
         est = LSTMSeqRegressor(
             architecture=arch, units=8, epochs=3, random_state=i, engine=engine
         )
         est.fit(X, y).predict(X)
 
-    for i in range(len(ARCHITECTURES)):  # warm-up: TF's one-off allocations
+    for i in range(len(architectures)):  # warm-up: TF's one-off allocations
         fit(i)
     gc.collect()
     before = rss_mb()
-    print(f"after {len(ARCHITECTURES)} warm-up fits: RSS {before:.0f} MB", flush=True)
+    print(f"after {len(architectures)} warm-up fits: RSS {before:.0f} MB", flush=True)
     for i in range(n_fits):
         fit(i)
         if (i + 1) % report_every == 0:
@@ -67,8 +67,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fits", type=int, default=200)
     parser.add_argument("--engine", choices=("fused", "keras"), default="fused")
+    parser.add_argument(
+        "--architectures",
+        type=int,
+        default=len(ARCHITECTURES),
+        metavar="N",
+        help="cycle through the first N architectures (default: all five)",
+    )
     args = parser.parse_args(argv)
-    before, after = soak(args.fits, engine=args.engine)
+    architectures = ARCHITECTURES[: args.architectures]
+    before, after = soak(args.fits, engine=args.engine, architectures=architectures)
     growth = after - before
     met = "MET" if growth < TARGET_MB else "NOT MET"
     print(
@@ -80,16 +88,18 @@ def main(argv=None):
 
 def run(report, quick=False):
     """Both engines, each in a fresh process: RSS growth over the fits."""
-    n_fits = 10 if quick else 200
+    n_fits, n_arch = (4, 2) if quick else (200, len(ARCHITECTURES))
     report.heading(TITLE)
     report.text(
-        f"{n_fits} fits (after 5 warm-up fits) cycling the five architectures, "
+        f"{n_fits} fits (after {n_arch} warm-up fits) cycling the first "
+        f"{n_arch} architectures, "
         "8 units, 3 epochs, X (24, 4, 2), fit + predict; each engine in its own "
         "process."
     )
     rows, growths = [], {}
     for engine in ("fused", "keras"):
         cmd = [sys.executable, "-m", "benchmarks.soak", "--fits", str(n_fits)]
+        cmd += ["--architectures", str(n_arch)]
         done = subprocess.run(
             [*cmd, "--engine", engine], capture_output=True, text=True, check=True
         )
