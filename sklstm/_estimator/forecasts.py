@@ -53,8 +53,9 @@ class SequenceForecasts(SequenceScoreMixin):
 
         Returns
         -------
-        y_quantiles : ndarray of shape (n_samples, *target_shape_, n_levels)
-            One forecast per level along the last axis, in the order asked;
+        y_quantiles : ndarray of shape (n_samples, ..., n_levels)
+            Of shape ``(n_samples,) + target_shape_ + (n_levels,)``: one
+            forecast per level along the last axis, in the order asked;
             increasing in the level.
 
         Examples
