@@ -11,8 +11,7 @@ Every initializer (and every dropout mask) gets an explicit seed derived from
 ``random`` module, which other threads of the same process also draw from.
 """
 
-import numpy as np
-
+from .._utils.seeds import LayerSeeds
 from .._utils.tf import keras
 from .architectures import ARCHITECTURES, CELL_LAYERS, REGISTRY
 from .quantiles import NonCrossingQuantiles
@@ -27,16 +26,6 @@ CELLS = {name: getattr(keras.layers, layer) for name, layer in CELL_LAYERS.items
 #: sequences this trains about 1.5-2x faster and traces faster than a
 #: ``tf.while_loop`` over the steps (measured on the reference experiments).
 UNROLL_MAX_STEPS = 16
-
-
-class _Seeds:
-    """Hand out distinct 31-bit seeds, reproducibly from one root seed."""
-
-    def __init__(self, seed):
-        self._rng = np.random.default_rng(seed)
-
-    def __call__(self):
-        return int(self._rng.integers(0, 2**31 - 1))
 
 
 def _recurrent(
@@ -222,7 +211,7 @@ def build_model(
             f"{' or '.join(deeper)} for another depth."
         )
     t_in, f_in, s_out, f_out = _check_meta(meta)
-    seeds = _Seeds(seed)
+    seeds = LayerSeeds(seed)
 
     def block(x, return_sequences):
         return _recurrent_block(

@@ -12,7 +12,6 @@ parameters; they hold no state of their own.
 import contextlib
 
 import numpy as np
-from sklearn.utils import check_random_state
 
 from .._data import validation as V
 from .._data.units import prepare_fit
@@ -22,6 +21,7 @@ from .._model.compile import (
     network_params,
     warm_start_model,
 )
+from .._utils.seeds import fit_seeds
 from .divergence import check_loss_did_not_explode
 from .engine import fused_fit
 from .keras_loop import keras_fit
@@ -99,12 +99,6 @@ def transaction(est, reuse):
         raise
 
 
-def _seeds(est):
-    """The (build, shuffle) seeds of a fit, drawn from ``est.random_state``."""
-    rng = check_random_state(est.random_state)
-    return tuple(int(s) for s in rng.randint(2**31 - 1, size=2))
-
-
 def _set_fitted(est, model, history, state, result=None):
     """Set every fitted attribute of ``est`` at once."""
     est.model_ = model
@@ -130,7 +124,7 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
     with transaction(est, reuse):
         X, y3, w, state = prepare_fit(est, X, y, sample_weight, reuse=reuse)
         V.check_split(len(X), est.validation_split)
-        build_seed, shuffle_seed = _seeds(est)
+        build_seed, shuffle_seed = fit_seeds(est.random_state)
         if reuse:
             fitted = getattr(est, "_network_params", None)
             model = warm_start_model(est, est.model_, fitted, X.shape[1:])
@@ -151,7 +145,7 @@ def initialize_estimator(est, X, y):
     """Give ``est`` a new, compiled, untrained model for (X, y)."""
     with transaction(est, False):
         X, y3, _, state = prepare_fit(est, X, y, None, reuse=False)
-        build_seed = _seeds(est)[0]  # the seed fit would build with
+        build_seed = fit_seeds(est.random_state)[0]  # the seed fit would build with
         model = build_compiled_model(est, X.shape[1:], y3.shape[1:], build_seed)
         _set_fitted(est, model, {}, state)
     return est

@@ -20,6 +20,7 @@ import math
 import threading
 
 from .._model.graph_cache import GraphCache, clone_compiled
+from .._utils.seeds import epoch_key
 from .._utils.tf import keras, tf
 from .arrays import as_tensor, split_arrays
 from .divergence import TrainingDivergedError, non_finite_message
@@ -143,7 +144,7 @@ class _FusedLoop:
             n = tf.shape(x)[0]
             perm = tf.range(n)
             if spec.shuffle:
-                key = tf.stack([seed, epoch])
+                key = epoch_key(seed, epoch)
                 noise = tf.random.stateless_uniform([n], key, alg="philox")
                 perm = tf.argsort(noise, stable=True)
             _, total = tf.while_loop(

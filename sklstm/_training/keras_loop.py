@@ -10,6 +10,7 @@ parallel threads do not disturb each other or the user's seeds.
 """
 
 from .._model.graph_cache import GraphCache, clone_compiled
+from .._utils.seeds import dataset_seed
 from .._utils.tf import keras, tf
 from .arrays import split_arrays
 from .divergence import check_finite_history
@@ -96,7 +97,7 @@ def keras_fit(
     es = as_early_stopping(early_stopping)
     train, val = split_arrays(x, y, sample_weight, validation_split, es)
     batch_size = 32 if batch_size is None else int(batch_size)
-    data = _dataset(train, batch_size, shuffle, int(seed) + int(initial_epoch))
+    data = _dataset(train, batch_size, shuffle, dataset_seed(seed, initial_epoch))
     val = None if val is None else tuple(a for a in val if a is not None)
     stopper = None if es is None else keras_callback(es)
     callbacks = [*callbacks, keras.callbacks.TerminateOnNaN()]
