@@ -35,6 +35,8 @@ __all__ = [
     "locations",
     "resolve",
     "shift_inputs",
+    "shift_targets",
+    "unshift_targets",
 ]
 
 #: The window locations :func:`locations` knows.
@@ -174,3 +176,17 @@ def shift_inputs(X, loc, *, inplace=False):
     if inplace:
         return np.subtract(X, loc, out=X)
     return np.subtract(X, loc, dtype=np.float32)
+
+
+def shift_targets(y, loc, index):
+    """Targets as changes from the input feature each continues: ``y - loc``.
+
+    ``index`` holds, per target feature, the input feature it continues;
+    ``loc`` is :func:`locations` of the windows.
+    """
+    return y - loc[:, :, index]
+
+
+def unshift_targets(y_pred, loc, index):
+    """Forecasts back in the target's level: the inverse of :func:`shift_targets`."""
+    return y_pred + loc[:, :, index]

@@ -15,7 +15,13 @@ import numpy as np
 
 from .._model import linear
 from . import validation as V
-from .normalization import locations, resolve, shift_inputs
+from .normalization import (
+    locations,
+    resolve,
+    shift_inputs,
+    shift_targets,
+    unshift_targets,
+)
 from .scaling import fit_stats, owned, scale, standardizes, unscale
 
 __all__ = ["from_model_units", "inputs_to_model_units", "prepare_fit"]
@@ -77,7 +83,7 @@ def prepare_fit(est, X, y, sample_weight, *, reuse):
     loc = None
     if window[0] is not None:
         loc = locations(X, window[0])
-        y3 = y3 - loc[:, :, window[1]]
+        y3 = shift_targets(y3, loc, window[1])
         X = shift_inputs(X, loc, inplace=owned(X, X_in))
     if not reuse:
         stats = None
@@ -160,5 +166,5 @@ def from_model_units(est, y_pred, context):
     if est.y_mean_ is not None:
         y_pred = unscale(y_pred, est.y_mean_, est.y_scale_)
     if loc is not None:
-        y_pred = y_pred + loc[:, :, est.target_feature_index_]
+        y_pred = unshift_targets(y_pred, loc, est.target_feature_index_)
     return np.moveaxis(y_pred, 0, -1) if levels else y_pred
