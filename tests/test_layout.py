@@ -17,7 +17,13 @@ ALLOWED = {
     "_model": {"_utils"},
     "_data": {"_utils", "_model.linear"},
     "_training": {"_utils", "_data", "_model"},
-    "_persistence": {"_utils", "_version", "_model.architectures", "_data"},
+    "_persistence": {
+        "_utils",
+        "_version",
+        "_model.architectures",
+        "_model.linear",
+        "_data",
+    },
     "_intervals": {"_data"},
     "_display": set(),
 }

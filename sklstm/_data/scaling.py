@@ -8,7 +8,11 @@ back to the original units.
 
 import numpy as np
 
-__all__ = ["fit_stats", "owned", "scale", "standardizes", "unscale"]
+__all__ = ["STATISTICS", "fit_stats", "owned", "scale", "standardizes", "unscale"]
+
+#: The fitted attributes that hold the standardization statistics, in the
+#: order :func:`fit_stats` of the inputs, then of the targets, returns them.
+STATISTICS = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
 
 
 def fit_stats(a):

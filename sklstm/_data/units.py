@@ -22,18 +22,12 @@ from .normalization import (
     shift_targets,
     unshift_targets,
 )
-from .scaling import fit_stats, owned, scale, standardizes, unscale
+from .scaling import STATISTICS, fit_stats, owned, scale, standardizes, unscale
 
 __all__ = ["from_model_units", "inputs_to_model_units", "prepare_fit"]
 
-_STATS = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
-_LINEAR = (
-    "linear_coef_",
-    "linear_intercept_",
-    "linear_alpha_",
-    "level_mean_",
-    "level_scale_",
-)
+_STATS = STATISTICS
+_LINEAR = linear.FITTED
 
 
 def prepare_fit(est, X, y, sample_weight, *, reuse):

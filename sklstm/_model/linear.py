@@ -18,7 +18,17 @@ alone cannot see. The penalty shrinks the forecast towards the last value.
 import numpy as np
 from sklearn.linear_model import RidgeCV
 
-__all__ = ["ALPHAS", "LINEAR_PATHS", "features", "fit", "predict"]
+__all__ = ["ALPHAS", "FITTED", "LINEAR_PATHS", "features", "fit", "predict"]
+
+#: The fitted attributes of the linear path: coefficients, intercepts, the
+#: chosen penalty and the statistics that standardize each window's level.
+FITTED = (
+    "linear_coef_",
+    "linear_intercept_",
+    "linear_alpha_",
+    "level_mean_",
+    "level_scale_",
+)
 
 #: The values of ``linear_path`` besides None.
 LINEAR_PATHS = ("ridge",)

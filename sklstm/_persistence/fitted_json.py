@@ -11,11 +11,13 @@ import math
 import numpy as np
 
 from .._data.normalization import METHODS
+from .._data.scaling import STATISTICS
+from .._model.linear import FITTED
 
 __all__ = ["fitted_from_json", "fitted_to_json"]
 
 _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
-_SCALING = ("x_mean_", "x_scale_", "y_mean_", "y_scale_")
+_SCALING = STATISTICS
 _WINDOW = ("window_normalization_", "target_feature_index_")
 # Training facts: int or None (an int or float for the losses).
 _TRAINING = (
@@ -27,7 +29,7 @@ _TRAINING = (
 )
 _LOSSES = ("best_loss_", "best_validation_loss_")
 # The linear path: arrays (coefficients 2-D) and the penalty, or all None.
-_LINEAR = ("linear_coef_", "linear_intercept_", "level_mean_", "level_scale_")
+_LINEAR = tuple(name for name in FITTED if name != "linear_alpha_")
 
 
 def fitted_to_json(estimator):
