@@ -4,8 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from sklstm._model.compile import graph_key, with_fresh_names
-from sklstm._model.predict import make_predict_function
+from sklstm._model import predict as _predict
+from sklstm._model.compile import with_fresh_names
+from sklstm._model.graph_cache import graph_key
 from sklstm._training import engine
 from sklstm._training.engine import (
     EarlyStopping,
@@ -259,9 +260,10 @@ def test_verbose_output(capsys):
     assert "10/10" in out and "loss:" in out and "val_loss:" in out
 
 
-def test_predict_function_matches_model_predict():
+def test_predict_function_matches_model_predict(monkeypatch):
     model = _model()
-    predict = make_predict_function(model, batch_size=4)
+    monkeypatch.setattr(_predict, "CHUNK_ROWS", 4)  # three chunks: 4, 4, 2
+    predict = _predict.predict_function(model)
     x = np.linspace(0, 1, 10, dtype="float32").reshape(10, 1, 1)
     expected = model.predict(x, verbose=0)
     np.testing.assert_allclose(predict(x), expected, rtol=1e-6, atol=1e-7)

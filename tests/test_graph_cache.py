@@ -87,7 +87,7 @@ def test_graph_cache_pools_entries_and_drops_the_least_recently_used(maxsize):
 
 
 def test_keras_engine_fits_of_one_configuration_share_one_template():
-    from sklstm._training.keras_loop import TEMPLATES
+    from sklstm._model.graph_cache import TEMPLATES
 
     TEMPLATES.clear()
     params = dict(architecture="simple", units=7, epochs=2, engine="keras")

@@ -5,9 +5,7 @@ own helpers, so SciKeras-style routing keeps working.
 """
 
 import inspect
-import json
 import threading
-import types
 
 from .._utils.routing import is_routed
 from .._utils.scikeras import (
@@ -19,16 +17,15 @@ from .._utils.scikeras import (
 )
 from .._utils.tf import keras
 from .builders import build_model
+from .graph_cache import keras_config, structure_key
 from .quantiles import PinballLoss, quantile_levels
 
 __all__ = [
     "build_compiled_model",
     "check_keras_names",
     "compile_kwargs",
-    "graph_key",
     "network_params",
     "routed_params",
-    "structure_key",
     "warm_start_model",
     "with_fresh_names",
 ]
@@ -184,53 +181,6 @@ def network_params(est):
     return {**params, "quantiles": None if levels is None else list(levels)}
 
 
-def _without_seeds(config):
-    if isinstance(config, dict):
-        return {k: _without_seeds(v) for k, v in config.items() if k != "seed"}
-    if isinstance(config, list | tuple):
-        return [_without_seeds(v) for v in config]
-    return config
-
-
-def structure_key(model):
-    """What determines ``model``'s layers and shapes: its configuration.
-
-    Seeds, which only change initial values, are left out. Models built by
-    :func:`build_compiled_model` from the same parameters and shapes have
-    the same layer names (see :func:`with_fresh_names`) and so the same key,
-    also after pickling or saving. Computed once per model.
-    """
-    structure = getattr(model, "_sklstm_structure", None)
-    if structure is None:
-        config = json.dumps(
-            _without_seeds(model.get_config()), sort_keys=True, default=repr
-        )
-        # A namespace (unlike a string) is neither tracked nor saved by Keras.
-        structure = model._sklstm_structure = types.SimpleNamespace(key=config)
-    return structure.key
-
-
-def _config(obj):
-    """A hashable, comparable stand-in for a Keras object's configuration."""
-    if isinstance(obj, str) or callable(obj) and not hasattr(obj, "get_config"):
-        return obj  # a name or a plain function (kept alive by the key)
-    config = dict(obj.get_config())
-    config.pop("name", None)
-    if isinstance(config.get("learning_rate"), float):
-        config.pop("learning_rate")  # a variable: copied in with the state
-    return type(obj), json.dumps(config, sort_keys=True, default=repr)
-
-
-def graph_key(model):
-    """Key of ``model``'s training graph: structure, optimizer and loss.
-
-    Two compiled models with one key train with the same graph. A float
-    learning rate is left out: it is an optimizer variable, carried with the
-    optimizer's state.
-    """
-    return structure_key(model), _config(model.optimizer), _config(model.loss)
-
-
 def _structure_changes(est, model, fitted_params, input_shape):
     """What differs between ``model`` and the network ``est`` describes."""
     if fitted_params is not None:
@@ -272,8 +222,8 @@ def warm_start_model(est, model, fitted_params, input_shape):
     optimizer, loss = kwargs["optimizer"], kwargs["loss"]
     if not isinstance(optimizer, keras.optimizers.Optimizer):
         optimizer = with_fresh_names(keras.optimizers.get, optimizer)
-    same_optimizer = _config(optimizer) == _config(model.optimizer)
-    if same_optimizer and _config(loss) == _config(model.loss):
+    same_optimizer = keras_config(optimizer) == keras_config(model.optimizer)
+    if same_optimizer and keras_config(loss) == keras_config(model.loss):
         lr = optimizer.get_config().get("learning_rate")
         if isinstance(lr, float) and lr != float(model.optimizer.learning_rate):
             model.optimizer.learning_rate = lr

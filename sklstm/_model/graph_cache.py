@@ -8,15 +8,31 @@ once per *configuration* (architecture, shapes, optimizer, loss, engine
 options) on a private template model, and moves each fit's weights in and
 out of the template's variables. The number of templates is bounded (least
 recently used ones are dropped), which bounds both memory and tracing.
+
+This module holds every pool (:data:`LOOPS`, :data:`TEMPLATES`,
+:data:`FORWARDS`) and the keys they are indexed by (:func:`structure_key`,
+:func:`graph_key`).
 """
 
 import collections
 import contextlib
+import json
 import threading
+import types
 
 from .._utils.tf import keras
 
-__all__ = ["GraphCache", "clone_compiled", "copy_values"]
+__all__ = [
+    "FORWARDS",
+    "LOOPS",
+    "TEMPLATES",
+    "GraphCache",
+    "clone_compiled",
+    "copy_values",
+    "graph_key",
+    "keras_config",
+    "structure_key",
+]
 
 
 class GraphCache:
@@ -135,3 +151,63 @@ def copy_values(targets, sources):
         raise ValueError("The model does not match its cached template.")
     for target, source in zip(targets, sources):
         target.assign(source.value)
+
+
+# ------------------------------------------------------------------- keys
+def _without_seeds(config):
+    if isinstance(config, dict):
+        return {k: _without_seeds(v) for k, v in config.items() if k != "seed"}
+    if isinstance(config, list | tuple):
+        return [_without_seeds(v) for v in config]
+    return config
+
+
+def structure_key(model):
+    """What determines ``model``'s layers and shapes: its configuration.
+
+    Seeds, which only change initial values, are left out. Models built by
+    :func:`build_compiled_model` from the same parameters and shapes have
+    the same layer names (see :func:`with_fresh_names`) and so the same key,
+    also after pickling or saving. Computed once per model.
+    """
+    structure = getattr(model, "_sklstm_structure", None)
+    if structure is None:
+        config = json.dumps(
+            _without_seeds(model.get_config()), sort_keys=True, default=repr
+        )
+        # A namespace (unlike a string) is neither tracked nor saved by Keras.
+        structure = model._sklstm_structure = types.SimpleNamespace(key=config)
+    return structure.key
+
+
+def keras_config(obj):
+    """A hashable, comparable stand-in for a Keras object's configuration."""
+    if isinstance(obj, str) or callable(obj) and not hasattr(obj, "get_config"):
+        return obj  # a name or a plain function (kept alive by the key)
+    config = dict(obj.get_config())
+    config.pop("name", None)
+    if isinstance(config.get("learning_rate"), float):
+        config.pop("learning_rate")  # a variable: copied in with the state
+    return type(obj), json.dumps(config, sort_keys=True, default=repr)
+
+
+def graph_key(model):
+    """Key of ``model``'s training graph: structure, optimizer and loss.
+
+    Two compiled models with one key train with the same graph. A float
+    learning rate is left out: it is an optimizer variable, carried with the
+    optimizer's state.
+    """
+    return structure_key(model), keras_config(model.optimizer), keras_config(model.loss)
+
+
+# ------------------------------------------------------------------ pools
+#: The fused engine's templates with their traced training loops, keyed by
+#: :func:`graph_key` and the loop's data layout.
+LOOPS = GraphCache(maxsize=16)
+#: Keras's own loop: templates whose ``fit`` Keras has traced, by
+#: :func:`graph_key`.
+TEMPLATES = GraphCache(maxsize=8)
+#: Forward passes for ``predict``, shared by every model of a structure
+#: (:func:`structure_key`); the weights are inputs of the graph.
+FORWARDS = GraphCache(maxsize=16)

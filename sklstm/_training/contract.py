@@ -17,10 +17,10 @@ from .._data import validation as V
 from .._data.units import prepare_fit
 from .._model.compile import (
     build_compiled_model,
-    graph_key,
     network_params,
     warm_start_model,
 )
+from .._model.graph_cache import graph_key
 from .._utils.seeds import fit_seeds
 from .divergence import check_loss_did_not_explode
 from .engine import fused_fit

@@ -9,7 +9,7 @@ with the model's compiled loss (:meth:`keras.Model.compute_loss`, which adds
 regularization losses) and the optimizer's own update rule.
 
 The loop is traced once per configuration (``cache_key``) and process, on a
-template model from :data:`LOOPS` (see :mod:`sklstm._model.graph_cache`), for
+template model from :data:`~sklstm._model.graph_cache.LOOPS`, for
 any number of samples; the data are shared with NumPy, not copied
 (:func:`sklstm._training.arrays.as_tensor`).
 """
@@ -19,7 +19,7 @@ import functools
 import math
 import threading
 
-from .._model.graph_cache import GraphCache, clone_compiled
+from .._model.graph_cache import LOOPS, clone_compiled
 from .._utils.seeds import epoch_key
 from .._utils.tf import keras, tf
 from .arrays import as_tensor, split_arrays
@@ -45,8 +45,6 @@ __all__ = [
 #: runs all its epochs in one call up to this (1/50 of them per call with a
 #: progress bar); the chunking has no effect on the results.
 MAX_CHUNK = 1024
-#: Process-wide templates with their traced loops, keyed by configuration.
-LOOPS = GraphCache(maxsize=16)
 _traces = collections.Counter()
 _traces_lock = threading.Lock()
 _RUNNING, _STOPPED, _DIVERGED = 0, 1, 2
@@ -289,7 +287,7 @@ def fused_fit(
         Absolute index of the first epoch (to continue training).
     cache_key : hashable
         Identifies the model's configuration (architecture, shapes,
-        optimizer and loss; :func:`sklstm._model.compile.graph_key`). Fits
+        optimizer and loss; :func:`sklstm._model.graph_cache.graph_key`). Fits
         with one key share one traced loop, run on a template model whose
         variables take this model's values in and out (see
         :mod:`sklstm._model.graph_cache`).

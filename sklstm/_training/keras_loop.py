@@ -9,7 +9,7 @@ its own seed), so no global random state is set, read or restored: fits in
 parallel threads do not disturb each other or the user's seeds.
 """
 
-from .._model.graph_cache import GraphCache, clone_compiled
+from .._model.graph_cache import TEMPLATES, clone_compiled
 from .._utils.seeds import dataset_seed
 from .._utils.tf import keras, tf
 from .arrays import split_arrays
@@ -22,9 +22,6 @@ from .stopping import (
 )
 
 __all__ = ["TEMPLATES", "keras_fit"]
-
-#: Process-wide template models (each with its traced ``train_function``).
-TEMPLATES = GraphCache(maxsize=8)
 
 
 def _dataset(arrays, batch_size, shuffle, seed):
