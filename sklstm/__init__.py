@@ -10,7 +10,8 @@ TensorFlow) is imported on first use, so the transformers load in a blink.
 
 import importlib
 
-from ._data.reshape import SequenceFlattener, SequenceReshaper
+from ._data.flatten import SequenceFlattener
+from ._data.reshape import SequenceReshaper
 from ._data.windows import make_windows
 from ._persistence.files import UnsafeModelError
 from ._version import __version__ as __version__

@@ -9,7 +9,8 @@ from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklstm._data.reshape import SequenceFlattener, SequenceReshaper
+from sklstm._data.flatten import SequenceFlattener
+from sklstm._data.reshape import SequenceReshaper
 
 
 @parametrize_with_checks([SequenceReshaper(), SequenceFlattener()])
