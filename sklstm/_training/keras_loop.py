@@ -16,9 +16,9 @@ from .arrays import split_arrays
 from .divergence import check_finite_history
 from .stopping import (
     FitResult,
+    RuleCallback,
     as_early_stopping,
     best_epoch,
-    keras_callback,
 )
 
 __all__ = ["TEMPLATES", "keras_fit"]
@@ -69,7 +69,7 @@ def keras_fit(
     seed : int, default=0
         Seed of the shuffling (with ``initial_epoch``).
     early_stopping : EarlyStopping, dict or keras.callbacks.EarlyStopping
-        Early stopping, run as Keras's callback.
+        Early stopping, run by :class:`~sklstm._training.stopping.RuleCallback`.
     callbacks : sequence of keras.callbacks.Callback, default=()
         Further callbacks.
     verbose : int, default=0
@@ -96,7 +96,7 @@ def keras_fit(
     batch_size = 32 if batch_size is None else int(batch_size)
     data = _dataset(train, batch_size, shuffle, dataset_seed(seed, initial_epoch))
     val = None if val is None else tuple(a for a in val if a is not None)
-    stopper = None if es is None else keras_callback(es)
+    stopper = None if es is None else RuleCallback(es)
     callbacks = [*callbacks, keras.callbacks.TerminateOnNaN()]
     callbacks += [] if stopper is None else [stopper]
     fit = dict(
@@ -119,7 +119,7 @@ def keras_fit(
     best = best_epoch(new.get(monitor, []), initial_epoch)
     if stopper is not None and stopper.best is not None:
         best = stopper.best_epoch
-    stopped = stopper.stopped_epoch if stopper and stopper.stopped_epoch else None
+    stopped = None if stopper is None else stopper.stopped_epoch
     result = FitResult(history, n_run, stopped, best, monitor)
     check_finite_history(result, epochs, initial_epoch)
     return result

@@ -4,9 +4,10 @@ The rules (Keras's ``EarlyStopping`` semantics): an epoch *improves* when
 its monitored loss is below the best so far by more than ``min_delta``;
 training stops when ``patience`` epochs in a row have not improved (never
 after the first epoch). With ``restore_best_weights`` the model ends with
-the weights of the best epoch. The fused engine evaluates
-:func:`improved` and :func:`patience_ran_out` in-graph; the Keras engine
-runs :func:`keras_callback`, Keras's own callback with the same settings.
+the weights of the best epoch. Both engines decide with :func:`improved`
+and :func:`patience_ran_out`: the fused engine in-graph, the Keras engine
+through :class:`RuleCallback`, a Keras callback that calls them after every
+epoch.
 """
 
 import dataclasses
@@ -21,8 +22,8 @@ __all__ = [
     "as_early_stopping",
     "best_epoch",
     "for_estimator",
+    "RuleCallback",
     "improved",
-    "keras_callback",
     "patience_ran_out",
 ]
 
@@ -130,9 +131,46 @@ def patience_ran_out(es, wait, epoch):
     return (wait >= es.patience) & (epoch > 0)
 
 
-def keras_callback(es):
-    """Keras's :class:`~keras.callbacks.EarlyStopping` with these settings."""
-    return keras.callbacks.EarlyStopping(**dataclasses.asdict(es))
+class RuleCallback(keras.callbacks.Callback):
+    """The rules of this module, run by Keras's loop after every epoch.
+
+    The same decisions as the fused engine's: the first finite epoch is the
+    best so far; an epoch that :func:`improved` becomes the best (its
+    weights kept with ``restore_best_weights``); otherwise the wait grows
+    and training stops when :func:`patience_ran_out`. When training ends,
+    the best weights are restored (also without a stop: the best-only
+    checkpoint). ``best_epoch`` and ``stopped_epoch`` (None if it ran all
+    its epochs) are absolute epoch indices.
+
+    Parameters
+    ----------
+    es : EarlyStopping
+        The settings.
+    """
+
+    def __init__(self, es):
+        super().__init__()
+        self.es = es
+        self.best = self.best_epoch = self.stopped_epoch = self._weights = None
+        self.wait = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get(self.es.monitor)
+        if current is None or not np.isfinite(current):
+            return  # a diverged epoch: the divergence rule ends the fit
+        if self.best is None or improved(self.es, current, self.best):
+            self.best, self.best_epoch, self.wait = float(current), epoch, 0
+            if self.es.restore_best_weights:
+                self._weights = self.model.get_weights()
+            return
+        self.wait += 1
+        if patience_ran_out(self.es, self.wait, epoch):
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        if self._weights is not None:
+            self.model.set_weights(self._weights)
 
 
 def best_epoch(values, initial_epoch=0):
