@@ -7,7 +7,7 @@ R's datasets as compressed pickles inside its wheel.
 
 import numpy as np
 
-__all__ = ["QUICK_SERIES", "SERIES", "missing_packages"]
+__all__ = ["QUICK_SERIES", "SERIES", "missing_packages", "series_to_run"]
 
 
 def _co2():
@@ -158,3 +158,16 @@ def missing_packages(names):
         if package and find_spec(package) is None:
             missing[name] = package
     return missing
+
+
+def series_to_run(benchmark, quick):
+    """The names of the series a benchmark runs; raise if a package is absent."""
+    names = QUICK_SERIES if quick else tuple(SERIES)
+    missing = missing_packages(names)
+    if missing:
+        packages = " ".join(sorted(set(missing.values())))
+        raise RuntimeError(
+            f"{benchmark}: series {', '.join(missing)} need {packages}: "
+            "pip install -e '.[bench]'"
+        )
+    return names

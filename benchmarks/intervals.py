@@ -60,7 +60,7 @@ from sklstm import (
 
 from . import _peer
 from ._common import verdict
-from ._series import QUICK_SERIES, SERIES, missing_packages
+from ._series import SERIES, series_to_run
 from .realdata import ALPHAS, QUICK_EPOCHS, split_windows
 
 TITLE = (
@@ -190,14 +190,7 @@ def evaluate(name, quick, peer=True):
 
 
 def run(report, quick=False):
-    names = QUICK_SERIES if quick else tuple(SERIES)
-    missing = missing_packages(names)
-    if missing:
-        packages = " ".join(sorted(set(missing.values())))
-        raise RuntimeError(
-            f"intervals: series {', '.join(missing)} need {packages}: "
-            "pip install -e '.[bench]'"
-        )
+    names = series_to_run("intervals", quick)
     peer = _peer.available()
     report.heading(TITLE)
     report.text(

@@ -41,7 +41,7 @@ from sklstm import LSTMSeqRegressor, SequenceFlattener, make_windows
 
 from . import _peer
 from ._common import verdict
-from ._series import QUICK_SERIES, SERIES, missing_packages
+from ._series import SERIES, series_to_run
 
 TITLE = "realdata: real series, LSTMSeqRegressor vs RidgeCV, naive and skforecast"
 TEST_FRACTION = 0.2
@@ -144,14 +144,7 @@ def _fmt(value, spec=".4g"):
 
 def run(report, quick=False):
     grid = QUICK_GRID if quick else GRID
-    names = QUICK_SERIES if quick else tuple(SERIES)
-    missing = missing_packages(names)
-    if missing:
-        packages = " ".join(sorted(set(missing.values())))
-        raise RuntimeError(
-            f"realdata: series {', '.join(missing)} need {packages}: "
-            "pip install -e '.[bench]'"
-        )
+    names = series_to_run("realdata", quick)
     peer = _peer.available()
     report.heading(TITLE)
     estimator = sklstm_search(grid, quick).estimator
