@@ -34,22 +34,3 @@ def assert_threaded_fits_equal_sequential():
             np.testing.assert_array_equal(got, expected)
 
     return check
-
-
-#: Test modules whose tests start fresh interpreters or clusters (each imports
-#: TensorFlow) or run whole benchmarks: the longest tests of the suite.
-_SLOW_MODULES = (
-    "test_benchmarks.py",
-    "test_distributed.py",
-    "test_readme.py",
-    "test_integration.py",
-    "test_graph_cache.py",
-    "test_main.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    """Run the longest tests first, so that under pytest-xdist the short ones
-    fill the other workers instead of one worker finishing a long test
-    alone at the end. The order within each group is kept."""
-    items.sort(key=lambda item: item.path.name not in _SLOW_MODULES)
