@@ -80,9 +80,10 @@ def _quantile_bounds(estimator, X, levels):
             f"{missing}); refit it with loss='quantile', quantiles={wanted}, or "
             "pass prefit=False to let fit train it."
         )
-    lower = estimator.predict_quantiles(X, [lo for lo, _ in pairs])
-    upper = estimator.predict_quantiles(X, [hi for _, hi in pairs])
-    return np.asarray(lower, np.float64), np.asarray(upper, np.float64)
+    # One forward pass for both bounds: the lower levels, then the upper ones.
+    levels_asked = [lo for lo, _ in pairs] + [hi for _, hi in pairs]
+    both = np.asarray(estimator.predict_quantiles(X, levels_asked), np.float64)
+    return both[..., : len(pairs)], both[..., len(pairs) :]
 
 
 def calibrate(method, estimator, X, y, y_pred, levels):
