@@ -3,33 +3,37 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PIP := $(BIN)/python -m pip
-# Editable installs: -qq keeps pip's errors but hides setuptools' notice that
-# every editable install prints ("Editable installation ... be careful with
-# folders in your working directory"); the packaging itself is checked,
-# warnings as errors, by `make wheel-check`.
-EDITABLE := $(PIP) install -qq -e
+# Installs go through uv (from PyPI, into the venv): it downloads and unpacks
+# in parallel, a fresh `make test` installs in well under a minute instead of
+# two with pip. It writes no bytecode; recipes unexport PYTHONDONTWRITEBYTECODE
+# so that the first import of TensorFlow caches it for every later process.
+UV := $(BIN)/python -m uv
+EDITABLE := $(UV) pip install -q --python $(BIN)/python -e
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test lint format docs bench bench-quick wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
 
-$(VENV)/.base: pyproject.toml | $(BIN)/python
+$(VENV)/.uv: | $(BIN)/python
+	$(BIN)/python -m pip install -q "uv>=0.5"
+	touch $@
+
+$(VENV)/.base: pyproject.toml | $(VENV)/.uv
 	$(EDITABLE) .
 	touch $@
 
-$(VENV)/.test: pyproject.toml | $(BIN)/python
+$(VENV)/.test: pyproject.toml | $(VENV)/.uv
 	$(EDITABLE) ".[test,distributed]"
 	touch $@
 
-$(VENV)/.bench: pyproject.toml | $(BIN)/python
+$(VENV)/.bench: pyproject.toml | $(VENV)/.uv
 	$(EDITABLE) ".[test,distributed,bench]"
 	touch $@
 
-$(VENV)/.docs: pyproject.toml | $(BIN)/python
+$(VENV)/.docs: pyproject.toml | $(VENV)/.uv
 	$(EDITABLE) ".[docs]"
 	touch $@
 

@@ -14,6 +14,8 @@ issue targets at most 2x).
 """
 
 import argparse
+import contextlib
+import io
 import json
 import resource
 import subprocess
@@ -105,15 +107,25 @@ def _child(side, n, epochs):
     print(json.dumps(result))
 
 
-def _measure(side, n, epochs):
-    """Run ``_child`` in a subprocess and return its measures."""
-    cmd = [sys.executable, "-m", "benchmarks.large", "--child", side]
-    cmd += ["--n", str(n), "--epochs", str(epochs)]
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    if done.returncode:
-        raise RuntimeError(f"the {side} child failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _measure(side, n, epochs, *, isolated=True):
+    """Run ``_child`` in a subprocess and return its measures.
+
+    ``isolated=False`` (the quick mode, whose numbers mean nothing) runs the
+    same command line in this process instead: no second TensorFlow start-up.
+    """
+    args = ["--child", side, "--n", str(n), "--epochs", str(epochs)]
+    if isolated:
+        cmd = [sys.executable, "-m", "benchmarks.large", *args]
+        root = Path(__file__).resolve().parent.parent
+        done = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"the {side} child failed:\n{done.stderr}")
+        out = done.stdout
+    else:
+        with contextlib.redirect_stdout(io.StringIO()) as buffer:
+            main(args)
+        out = buffer.getvalue()
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def run(report, quick=False):
@@ -126,7 +138,10 @@ def run(report, quick=False):
         f"{BATCH}, {epochs} epoch(s). Each side in its own subprocess; times "
         "include building the model."
     )
-    results = {side: _measure(side, n, epochs) for side in ("keras", "sklstm")}
+    results = {
+        side: _measure(side, n, epochs, isolated=not quick)
+        for side in ("keras", "sklstm")
+    }
     x_mb = results["keras"]["x_bytes"] / MB
     rows = []
     for side, r in results.items():
@@ -163,10 +178,15 @@ def run(report, quick=False):
     )
 
 
-if __name__ == "__main__":
+def main(argv=None):
+    """``python -m benchmarks.large --child SIDE``: one side, as JSON."""
     parser = argparse.ArgumentParser(description="one side of the large benchmark")
     parser.add_argument("--child", choices=("keras", "sklstm"), required=True)
     parser.add_argument("--n", type=int, default=FULL["n"])
     parser.add_argument("--epochs", type=int, default=FULL["epochs"])
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     _child(args.child, args.n, args.epochs)
+
+
+if __name__ == "__main__":
+    main()

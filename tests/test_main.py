@@ -1,4 +1,4 @@
-import subprocess
+import runpy
 import sys
 
 import pytest
@@ -15,14 +15,22 @@ def test_tutorial_command_prints_one_row_per_experiment(capsys):
     assert "[10.98, 12.11]" in rows[0]  # the tutorial's printed prediction
 
 
-def test_module_entry_point_runs_and_rejects_bad_arguments():
-    cmd = [sys.executable, "-m", "sklstm", "tutorial", "--epochs", "1"]
-    done = subprocess.run(
-        cmd + ["--only", "many_to_many_2"], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.count("many_to_many_2") == 2
-    bad = subprocess.run(cmd + ["--only", "nope"], capture_output=True, text=True)
-    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+def _run_module(monkeypatch, *args):
+    """``python -m sklstm ARGS``, in this process: its exit status."""
+    monkeypatch.setattr(sys, "argv", ["sklstm", *args])
+    # A fresh copy of the module, as the interpreter would run it.
+    monkeypatch.delitem(sys.modules, "sklstm.__main__", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_module("sklstm", run_name="__main__", alter_sys=True)
+    return exit_.value.code
+
+
+def test_module_entry_point_runs_and_rejects_bad_arguments(monkeypatch, capsys):
+    args = ["tutorial", "--epochs", "1", "--only", "many_to_many_2"]
+    assert _run_module(monkeypatch, *args) == 0
+    assert capsys.readouterr().out.count("many_to_many_2") == 2
+    assert _run_module(monkeypatch, "tutorial", "--only", "nope") == 2
+    assert "invalid choice" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("epochs", ["0", "-3"])

@@ -136,8 +136,8 @@ class _FusedLoop:
             return loss * tf.cast(size, tf.float32)
 
         def train_epoch(epoch):
-            # Full batches in a loop, then the partial one. With XLA the
-            # number of samples is static, and so are all batch shapes.
+            # One loop over the batches, the last one partial if need be: the
+            # training step is traced (and optimized) once, not twice.
             bs = spec.batch_size
             n = tf.shape(x)[0]
             perm = tf.range(n)
@@ -146,19 +146,13 @@ class _FusedLoop:
                 noise = tf.random.stateless_uniform([n], key, alg="philox")
                 perm = tf.argsort(noise, stable=True)
             _, total = tf.while_loop(
-                lambda b, t: b < n // bs,
-                lambda b, t: (b + 1, t + batch(perm, b * bs, bs)),
+                lambda b, t: b * bs < n,
+                lambda b, t: (
+                    b + 1,
+                    t + batch(perm, b * bs, tf.minimum(bs, n - b * bs)),
+                ),
                 (tf.constant(0), tf.constant(0.0)),
             )
-            if isinstance(n, int):
-                if n % bs:
-                    total += batch(perm, n - n % bs, n % bs)
-            else:
-                total += tf.cond(
-                    n % bs > 0,
-                    lambda: batch(perm, n - n % bs, n % bs),
-                    lambda: tf.constant(0.0),
-                )
             return total / tf.cast(n, tf.float32)
 
         def val_epoch():
