@@ -1,13 +1,13 @@
 """Grid searches on a real Dask cluster of worker processes.
 
 One ``LocalCluster`` of two single-threaded worker processes serves the whole
-module. A distributed ``GridSearchCV`` must give exactly the results of a
-local ``n_jobs=1`` search, its workers must run TensorFlow on one thread each,
-and a worker process killed in the middle of a search must not lose the
-search: Dask reruns the lost tasks elsewhere and the nanny restarts the
-worker. Also here: the Ray route (only where Ray is installed), a smoke run
-of ``benchmarks/distributed.py`` and a check of ``benchmarks/gpu_check.py``'s
-cuDNN detection.
+module. A distributed ``GridSearchCV`` (Dask, or joblib's own loky processes)
+must give exactly the results of a local ``n_jobs=1`` search, its workers
+must run TensorFlow on one thread each, and a worker process killed in the
+middle of a search must not lose the search: Dask reruns the lost tasks
+elsewhere and the nanny restarts the worker. Also here: the Ray route (only
+where Ray is installed), a smoke run of ``benchmarks/distributed.py`` and a
+check of ``benchmarks/gpu_check.py``'s cuDNN detection.
 """
 
 import os
@@ -218,6 +218,13 @@ def test_ray_backend_matches_local_search(local_search):
     finally:
         ray.shutdown()
     _assert_same_search(search, local_search)
+
+
+def test_loky_search_equals_local_search(local_search):
+    # joblib's default backend, what n_jobs=2 gives without Dask. Its two
+    # worker processes stay up for the benchmark's loky run below.
+    X, y = _data()
+    _assert_same_search(_search(n_jobs=2).fit(X, y), local_search)
 
 
 def test_benchmark_quick_mode(client, capsys, monkeypatch):

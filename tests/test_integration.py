@@ -78,25 +78,6 @@ def test_html_repr_links_to_the_api_page():
         assert f"generated/sklstm.{name}.html" in html
 
 
-def test_grid_search_in_two_processes_matches_one(tmp_path):
-    data = load_many_to_many()
-    grid = dict(
-        param_grid={"architecture": ["simple", "encoder_decoder"]},
-        cv=KFold(2),
-        scoring="neg_mean_squared_error",
-        refit=False,  # the comparison needs the scores only
-    )
-    serial = GridSearchCV(LSTMSeqRegressor(**FAST), n_jobs=1, **grid)
-    parallel = GridSearchCV(LSTMSeqRegressor(**FAST), n_jobs=2, **grid)
-    y2 = data.y[:, :, 0] / 100
-    serial.fit(data.X / 100, y2)
-    parallel.fit(data.X / 100, y2)
-    assert serial.best_params_ == parallel.best_params_
-    np.testing.assert_array_equal(
-        serial.cv_results_["mean_test_score"], parallel.cv_results_["mean_test_score"]
-    )
-
-
 # A configuration no other test fits (dropout, validation split, seed 7).
 _CONFIG = dict(
     architecture="bidirectional_encoder_decoder",
