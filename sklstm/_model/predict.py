@@ -5,6 +5,8 @@ tens of milliseconds even for one sample. These functions call the model
 directly instead.
 """
 
+import weakref
+
 import numpy as np
 
 from .._utils.tf import keras, tf
@@ -28,21 +30,44 @@ def _chunked(forward, batch_size):
     return predict
 
 
-def _stateless_forward(template):
-    """The template's forward pass with its variables' values as inputs."""
+def _shared_forward(template):
+    """The template's forward pass, with any model's variables as inputs.
 
-    def forward(trainable, non_trainable, x):
-        return template.stateless_call(trainable, non_trainable, x, training=False)[0]
+    Variables passed to a :func:`tf.function` enter its graph as handles,
+    read inside it: a call costs no read op per weight nor any conversion,
+    and the one trace serves every model of this structure (the trace
+    depends on the variables' shapes and dtypes only). A call through the
+    concrete function skips the polymorphic function's argument matching:
+    about 0.7 ms for one sample instead of 3.6 ms through a function of the
+    weights' values (stacked, 50 units, 3 steps).
+    """
+    n_trainable = len(template.trainable_variables)
 
-    specs = [
-        [tf.TensorSpec(v.shape, v.dtype) for v in variables]
-        for variables in (
-            template.trainable_variables,
-            template.non_trainable_variables,
-        )
-    ]
+    def forward(variables, x):
+        values = [tf.convert_to_tensor(v) for v in variables]
+        return template.stateless_call(
+            values[:n_trainable], values[n_trainable:], x, training=False
+        )[0]
+
     x_spec = tf.TensorSpec([None, *template.inputs[0].shape[1:]], tf.float32)
-    return tf.function(forward, input_signature=[*specs, x_spec], autograph=False)
+    function = tf.function(forward, autograph=False)
+    return function.get_concrete_function(_variables(template), x_spec)
+
+
+#: Each model's variables, listed once: Keras walks every layer to list
+#: them, and a built model keeps its variables (``fit`` and ``set_weights``
+#: assign their values in place). Weak keys: a copy of a model gets its own
+#: entry, and a model's entry goes with it.
+_VARIABLES = weakref.WeakKeyDictionary()
+
+
+def _variables(model):
+    """The backing TensorFlow variables, trainable ones first."""
+    variables = _VARIABLES.get(model)
+    if variables is None:
+        both = (*model.trainable_variables, *model.non_trainable_variables)
+        variables = _VARIABLES[model] = [v.value for v in both]
+    return variables
 
 
 def predict_function(model):
@@ -53,12 +78,7 @@ def predict_function(model):
     """
     fn = FORWARDS.get(
         structure_key(model),
-        lambda: _stateless_forward(keras.models.clone_model(model)),
+        lambda: _shared_forward(keras.models.clone_model(model)),
     )
-
-    def forward(x):
-        trainable = [v.value for v in model.trainable_variables]
-        non_trainable = [v.value for v in model.non_trainable_variables]
-        return fn(trainable, non_trainable, x)
-
-    return _chunked(forward, CHUNK_ROWS)
+    variables = _variables(model)
+    return _chunked(lambda x: fn(variables, x), CHUNK_ROWS)
