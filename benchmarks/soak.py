@@ -90,7 +90,7 @@ def main(argv=None):
 
 def run(report, quick=False):
     """Both engines, each in a fresh process: RSS growth over the fits."""
-    n_fits, n_arch = (4, 2) if quick else (200, len(ARCHITECTURES))
+    n_fits, n_arch = (2, 1) if quick else (200, len(ARCHITECTURES))
     report.heading(TITLE)
     report.text(
         f"{n_fits} fits (after {n_arch} warm-up fits) cycling the first "

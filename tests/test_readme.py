@@ -3,16 +3,25 @@
 import re
 from pathlib import Path
 
+import numpy as np
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def test_readme_quickstart_runs(capsys):
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
     assert blocks, "the README has no python code block"
+    namespace = {}
     for block in blocks:
-        exec(compile(block, str(README), "exec"), {})
+        exec(compile(block, str(README), "exec"), namespace)
     lines = capsys.readouterr().out.strip().splitlines()
     assert "lstmseqregressor__architecture" in lines[0]  # grid.best_params_
+    # The search over every architecture (no other test repeats it): five
+    # candidates, every fold scored, and a refitted best pipeline.
+    grid, y2d = namespace["grid"], namespace["y2d"]
+    assert len(grid.cv_results_["params"]) == 5
+    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
+    assert grid.best_estimator_.predict(namespace["X2d"]).shape == y2d.shape
     assert lines[1].startswith("[") and lines[1].endswith("]")  # cross_val_score
     # The forecasting section, on a real seasonal series: the LSTM with its
     # defaults beats the seasonal naive forecast and matches RidgeCV.

@@ -3,7 +3,7 @@ import pytest
 import sklearn
 from sklearn.base import clone, is_regressor
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.model_selection import GridSearchCV, KFold, cross_validate
+from sklearn.model_selection import KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
@@ -147,20 +147,6 @@ def test_pipeline_with_reshaper_and_scaler():
     ).fit(X2, y)
     assert pipe[-1].input_shape_ == (3, 2)
     assert pipe.predict(X2).shape == (16, 2)
-
-
-def test_grid_search_over_all_architectures(m2m):
-    y2 = m2m.y[:, :, 0]
-    grid = GridSearchCV(
-        LSTMSeqRegressor(**FAST),
-        {"architecture": list(ARCHITECTURES)},
-        cv=KFold(2),
-        scoring="neg_mean_squared_error",
-        error_score="raise",
-    ).fit(m2m.X, y2)
-    assert len(grid.cv_results_["params"]) == 5
-    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
-    assert grid.best_estimator_.predict(m2m.X).shape == y2.shape
 
 
 def test_cross_validate_on_2d_many_to_many_target(m2m):
