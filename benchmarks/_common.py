@@ -1,16 +1,22 @@
 """What every benchmark shares: the report, the machine's description, timing."""
 
+import contextlib
+import importlib
+import io
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 
 __all__ = [
     "Report",
+    "child_output",
     "describe_machine",
     "estimator_seeds",
     "median_seconds",
@@ -132,3 +138,24 @@ def verdict(met, quick):
     """ "MET" or "NOT MET"; in quick mode, a reminder that it means nothing."""
     word = "MET" if met else "NOT MET"
     return f"{word} (quick mode: not meaningful)" if quick else word
+
+
+def child_output(module, args, *, isolated):
+    """What ``python -m benchmarks.MODULE ARGS`` prints on standard output.
+
+    ``isolated=True`` runs it in a fresh subprocess (a clean memory
+    measure); ``isolated=False``, for the quick modes, whose numbers mean
+    nothing, runs the module's ``main(args)`` in this process instead: the
+    same argument parsing and output, without a second TensorFlow start-up.
+    """
+    if isolated:
+        cmd = [sys.executable, "-m", f"benchmarks.{module}", *args]
+        root = Path(__file__).resolve().parent.parent
+        done = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr}")
+        return done.stdout
+    main = importlib.import_module(f"benchmarks.{module}").main
+    with contextlib.redirect_stdout(io.StringIO()) as buffer:
+        main(args)
+    return buffer.getvalue()

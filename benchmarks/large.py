@@ -14,18 +14,13 @@ issue targets at most 2x).
 """
 
 import argparse
-import contextlib
-import io
 import json
 import resource
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-from ._common import estimator_seeds, ratio, verdict
+from ._common import child_output, estimator_seeds, ratio, verdict
 
 TITLE = "large: many windows, Keras model.fit vs LSTMSeqRegressor, time and memory"
 FULL = dict(n=200_000, epochs=2)
@@ -108,23 +103,9 @@ def _child(side, n, epochs):
 
 
 def _measure(side, n, epochs, *, isolated=True):
-    """Run ``_child`` in a subprocess and return its measures.
-
-    ``isolated=False`` (the quick mode, whose numbers mean nothing) runs the
-    same command line in this process instead: no second TensorFlow start-up.
-    """
+    """Run ``_child`` (in a subprocess if ``isolated``); return its measures."""
     args = ["--child", side, "--n", str(n), "--epochs", str(epochs)]
-    if isolated:
-        cmd = [sys.executable, "-m", "benchmarks.large", *args]
-        root = Path(__file__).resolve().parent.parent
-        done = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-        if done.returncode:
-            raise RuntimeError(f"the {side} child failed:\n{done.stderr}")
-        out = done.stdout
-    else:
-        with contextlib.redirect_stdout(io.StringIO()) as buffer:
-            main(args)
-        out = buffer.getvalue()
+    out = child_output("large", args, isolated=isolated)
     return json.loads(out.strip().splitlines()[-1])
 
 

@@ -11,11 +11,8 @@ Run: ``python -m benchmarks.soak [--fits N] [--engine keras]``.
 """
 
 import argparse
-import contextlib
 import gc
-import io
 import re
-import subprocess
 import sys
 
 import numpy as np
@@ -24,7 +21,7 @@ import sklstm  # noqa: F401  (quiet TensorFlow import first)
 from sklstm import LSTMSeqRegressor
 from sklstm._model.builders import ARCHITECTURES
 
-from ._common import verdict
+from ._common import child_output, verdict
 
 TITLE = "soak: RSS growth over many fits in one process"
 TARGET_MB = 100.0
@@ -102,13 +99,7 @@ def run(report, quick=False):
     for engine in ("fused", "keras"):
         args = ["--fits", str(n_fits), "--architectures", str(n_arch)]
         args += ["--engine", engine]
-        if quick:  # its numbers mean nothing: no second TensorFlow start-up
-            with contextlib.redirect_stdout(io.StringIO()) as buffer:
-                main(args)
-            out = buffer.getvalue()
-        else:
-            cmd = [sys.executable, "-m", "benchmarks.soak", *args]
-            out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        out = child_output("soak", args, isolated=not quick)
         match = re.search(r"RSS (\d+) MB -> (\d+) MB, growth (-?\d+) MB", out)
         before, after, growth = (int(g) for g in match.groups())
         growths[engine] = growth
