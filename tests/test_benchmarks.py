@@ -5,13 +5,10 @@ and its ratio lines; its numbers mean nothing and are not asserted.
 """
 
 import importlib
-from pathlib import Path
 
 import pytest
 
 from benchmarks._common import Report
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # For each benchmark: its heading, a column header line, and its ratio lines.
 EXPECTED = {
