@@ -2,15 +2,29 @@
 
 The identical "stacked" model (50 units, tanh) is trained for 2 epochs with
 batch 256 on random float32 data (the target: 3 values, a linear function of
-the last 3 steps), once by plain Keras ``model.fit`` and once by
-``LSTMSeqRegressor``. Each side runs alone in a fresh subprocess, so that
-their memory peaks do not mix: the child reports its resident memory after
-imports and data creation (the baseline) and its peak resident memory at
-the end (``VmHWM``; see :func:`_memory` for why not ``ru_maxrss``).
+the last 3 steps) by three sides, each alone in a fresh subprocess so that
+their memory peaks do not mix:
 
-Targets: sklstm no slower than Keras, with a peak no higher. Also shown: the
-memory used beyond the baseline as a multiple of the float32 X array (another
-issue targets at most 2x).
+- ``keras``: plain Keras ``model.fit``;
+- ``sklstm``: ``LSTMSeqRegressor`` training exactly what Keras trains (all
+  samples, no validation split, no linear path, no window normalization, no
+  standardization): the engines side by side, like with like;
+- ``sklstm defaults``: ``LSTMSeqRegressor`` as a user runs it (a 20%
+  validation split with early stopping, the ridge linear path, window
+  normalization, standardization): what a default fit costs, shown beside
+  them; it trains on 80% of the windows, so its time is not a ratio to
+  Keras's.
+
+Each child first trains a tiny model of another configuration (so nothing
+of it is cached for the big fit): what TensorFlow's runtime allocates once
+per process (thread pools, kernels, allocator arenas) is then in place for
+every side. It then makes the data and reports its resident memory (the
+baseline), trains, and reports its peak resident memory (``VmHWM``; see
+:func:`_memory` for why not ``ru_maxrss``). Extra is peak - baseline: the
+memory the fit itself needed above that floor.
+
+Targets (issue #18): the ``sklstm`` side at least 2x faster than Keras, with
+peak and extra memory no higher than Keras's.
 """
 
 import argparse
@@ -27,8 +41,17 @@ FULL = dict(n=200_000, epochs=2)
 QUICK = dict(n=2_000, epochs=1)
 TIMESTEPS, FEATURES, OUT_STEPS = 24, 4, 3
 BATCH, UNITS, SEED = 256, 50, 0
-MEMORY_TARGET = 2.0
+SPEED_TARGET = 2.0
 MB = 1024**2
+SIDES = ("keras", "sklstm", "sklstm defaults")
+#: The ``sklstm`` side: the same training as Keras's model.fit.
+SAME_AS_KERAS = dict(
+    validation_split=0.0,
+    early_stopping=False,
+    linear_path=None,
+    window_normalization=None,
+    standardize=False,
+)
 
 
 def make_data(n):
@@ -58,39 +81,54 @@ def _memory():
         return psutil.Process().memory_info().rss, peak
 
 
-def _child(side, n, epochs):
-    """Run one side in this (fresh) process; print its measures as JSON."""
-    from sklstm import LSTMSeqRegressor
+def _keras_fit(X, y, epochs, units):
+    """Plain Keras: build the reference model, ``model.fit`` it; the history."""
     from sklstm._model.builders import build_model
     from sklstm._utils.tf import keras
 
+    meta = dict(
+        n_timesteps_in=X.shape[1],
+        n_features_in=X.shape[2],
+        n_steps_out=y.shape[1],
+        n_features_out=1,
+    )
+    build_seed, shuffle_seed = estimator_seeds(SEED)
+    model = build_model(meta, architecture="stacked", units=units, seed=build_seed)
+    model.compile(optimizer="adam", loss="mse")
+    keras.utils.set_random_seed(shuffle_seed)
+    return model.fit(
+        X, y[:, :, np.newaxis], epochs=epochs, batch_size=BATCH, verbose=0
+    ).history
+
+
+def _sklstm_fit(X, y, epochs, units, params):
+    from sklstm import LSTMSeqRegressor
+
+    est = LSTMSeqRegressor(
+        architecture="stacked",
+        units=units,
+        epochs=epochs,
+        batch_size=BATCH,
+        random_state=SEED,
+        **params,
+    )
+    return est.fit(X, y).history_
+
+
+def _fit(side, X, y, epochs, units=UNITS):
+    if side == "keras":
+        return _keras_fit(X, y, epochs, units)
+    params = SAME_AS_KERAS if side == "sklstm" else {}
+    return _sklstm_fit(X, y, epochs, units, params)
+
+
+def _child(side, n, epochs):
+    """Run one side in this (fresh) process; print its measures as JSON."""
+    _fit(side, *make_data(BATCH), epochs=1, units=4)  # TensorFlow's own floor
     X, y = make_data(n)
     baseline = _memory()[0]
     start = time.perf_counter()
-    if side == "keras":
-        meta = dict(
-            n_timesteps_in=TIMESTEPS,
-            n_features_in=FEATURES,
-            n_steps_out=OUT_STEPS,
-            n_features_out=1,
-        )
-        build_seed, shuffle_seed = estimator_seeds(SEED)
-        model = build_model(meta, architecture="stacked", units=UNITS, seed=build_seed)
-        model.compile(optimizer="adam", loss="mse")
-        keras.utils.set_random_seed(shuffle_seed)
-        history = model.fit(
-            X, y[:, :, np.newaxis], epochs=epochs, batch_size=BATCH, verbose=0
-        ).history
-    else:
-        est = LSTMSeqRegressor(
-            architecture="stacked",
-            units=UNITS,
-            epochs=epochs,
-            batch_size=BATCH,
-            random_state=SEED,
-            standardize=False,  # the Keras side trains on the raw data too
-        )
-        history = est.fit(X, y).history_
+    history = _fit(side, X, y, epochs)
     seconds = time.perf_counter() - start
     result = dict(
         seconds=seconds,
@@ -116,53 +154,55 @@ def run(report, quick=False):
     report.text(
         f"{n:,} windows x {TIMESTEPS} steps x {FEATURES} features (float32), "
         f"target (n, {OUT_STEPS}); stacked, {UNITS} units, tanh, adam, mse, batch "
-        f"{BATCH}, {epochs} epoch(s). Each side in its own subprocess; times "
-        "include building the model."
+        f"{BATCH}, {epochs} epoch(s). Each side in its own subprocess, after a "
+        "tiny fit of another model; times include building the model. sklstm: "
+        "the same training as Keras (all windows, no validation, linear path, "
+        "normalization or standardization); sklstm defaults: as a user runs it "
+        "(trains on 80% of the windows)."
     )
-    results = {
-        side: _measure(side, n, epochs, isolated=not quick)
-        for side in ("keras", "sklstm")
-    }
-    x_mb = results["keras"]["x_bytes"] / MB
+    results = {side: _measure(side, n, epochs, isolated=not quick) for side in SIDES}
     rows = []
     for side, r in results.items():
         extra = r["peak"] - r["baseline"]
         rows.append(
             [side, f"{r['seconds']:.1f}", f"{r['loss']:.4f}"]
             + [f"{r['baseline'] / MB:.0f}", f"{r['peak'] / MB:.0f}"]
-            + [f"{extra / MB:.0f}", f"{r['peak'] / r['x_bytes']:.1f}x"]
-            + [f"{extra / r['x_bytes']:.2f}x"]
+            + [f"{extra / MB:.0f}", f"{extra / r['x_bytes']:.2f}x"]
         )
     header = ["side", "fit s", "final loss", "baseline MB", "peak MB"]
-    header += ["extra MB", "peak / X", "extra / X"]
+    header += ["extra MB", "extra / X"]
     report.table(header, rows)
+    x_mb = results["keras"]["x_bytes"] / MB
     report.text(
-        f"X (float32) is {x_mb:.1f} MB. baseline: resident memory after imports "
-        "and data creation; peak: the process's peak resident memory (VmHWM); extra: "
-        "peak - baseline."
+        f"X (float32) is {x_mb:.1f} MB. baseline: resident memory after imports, "
+        "a tiny fit and the data; peak: the process's peak resident memory "
+        "(VmHWM); extra: peak - baseline. The final losses of keras and sklstm "
+        "differ only by their shuffling (sklstm defaults: the residuals of the "
+        "linear path, in standardized units)."
     )
     keras_r, sk_r = results["keras"], results["sklstm"]
+    speed = keras_r["seconds"] / sk_r["seconds"]
     report.text(
-        f"speed ratio (keras / sklstm): {ratio(keras_r['seconds'], sk_r['seconds'])}"
-        f" -- target >= 1x (no slower): "
-        f"{verdict(sk_r['seconds'] <= keras_r['seconds'], quick)}"
+        f"speed ratio (keras / sklstm, same training): "
+        f"{ratio(keras_r['seconds'], sk_r['seconds'])} -- target >= "
+        f"{SPEED_TARGET:.0f}x: {verdict(speed >= SPEED_TARGET, quick)}"
     )
     report.text(
         f"peak memory ratio (keras / sklstm): {ratio(keras_r['peak'], sk_r['peak'])}"
         f" -- target: sklstm peak no higher: "
         f"{verdict(sk_r['peak'] <= keras_r['peak'], quick)}"
     )
-    sk_extra = (sk_r["peak"] - sk_r["baseline"]) / sk_r["x_bytes"]
+    extras = [r["peak"] - r["baseline"] for r in (keras_r, sk_r)]
     report.text(
-        f"sklstm extra memory / X size: {sk_extra:.2f}x -- target of the memory "
-        f"issue <= {MEMORY_TARGET:.0f}x: {verdict(sk_extra <= MEMORY_TARGET, quick)}"
+        f"extra memory (keras / sklstm): {extras[0] / MB:.0f} / {extras[1] / MB:.0f} "
+        f"MB -- target: sklstm no higher: {verdict(extras[1] <= extras[0], quick)}"
     )
 
 
 def main(argv=None):
     """``python -m benchmarks.large --child SIDE``: one side, as JSON."""
     parser = argparse.ArgumentParser(description="one side of the large benchmark")
-    parser.add_argument("--child", choices=("keras", "sklstm"), required=True)
+    parser.add_argument("--child", choices=SIDES, required=True)
     parser.add_argument("--n", type=int, default=FULL["n"])
     parser.add_argument("--epochs", type=int, default=FULL["epochs"])
     args = parser.parse_args(argv)

@@ -37,10 +37,11 @@ EXPECTED = {
     ],
     "large": [
         "== large: ",
-        "side    fit s  final loss  baseline MB  peak MB  extra MB",
-        "speed ratio (keras / sklstm): ",
+        "fit s  final loss  baseline MB  peak MB  extra MB  extra / X",
+        "sklstm defaults ",
+        "speed ratio (keras / sklstm, same training): ",
         "peak memory ratio (keras / sklstm): ",
-        "sklstm extra memory / X size: ",
+        "extra memory (keras / sklstm): ",
     ],
     "predict": [
         "== predict: ",

@@ -79,6 +79,23 @@ def test_loss_definitions_match_keras_split():
     )
 
 
+@pytest.mark.parametrize("chunk", [2, 4])
+def test_large_validation_sets_are_evaluated_in_chunks(monkeypatch, chunk):
+    # 6 validation samples in chunks of 2 (three) or 4 (4 + 2): the same
+    # validation loss as one pass, and training is untouched.
+    kw = dict(epochs=3, batch_size=2, validation_split=0.4, seed=3)
+    whole, chunked = _model(), _model()
+    expected = fused_fit(whole, X_REF, Y_REF, **kw).history
+    monkeypatch.setattr(engine, "VAL_CHUNK", chunk)
+    got = fused_fit(chunked, X_REF, Y_REF, **kw).history
+    assert got["loss"] == expected["loss"]
+    np.testing.assert_allclose(got["val_loss"], expected["val_loss"], rtol=1e-6)
+    _assert_same_weights(whole, chunked)
+    np.testing.assert_allclose(
+        got["val_loss"][-1], _mse(chunked, X_REF[9:], Y_REF[9:]), rtol=1e-6
+    )
+
+
 def test_matches_keras_fit_without_shuffling():
     # Without shuffling both loops see the same batches in the same order, so
     # the trajectories agree up to float32 round-off (the L2 penalty checks

@@ -7,7 +7,7 @@ from sklearn.metrics import mean_absolute_error
 
 from sklstm import LSTMSeqRegressor, make_windows
 from sklstm._model.architectures import ARCHITECTURES
-from sklstm._model.linear import ALPHAS
+from sklstm._model.linear import ALPHAS, features
 
 
 def _seasonal(n=260, seed=0):
@@ -20,6 +20,18 @@ def _seasonal(n=260, seed=0):
 def _ridge(X, y, sample_weight=None):
     X2 = X.reshape(len(X), -1)
     return RidgeCV(alphas=ALPHAS).fit(X2, y, sample_weight=sample_weight), X2
+
+
+@pytest.mark.parametrize("with_level", [False, True])
+def test_features_are_the_flat_windows_then_the_levels_in_float64(with_level):
+    X = np.arange(24, dtype=np.float32).reshape(4, 3, 2) / 7
+    level = X[:, -1:, :] * 3 if with_level else None
+    expected = X.reshape(4, 6)
+    if with_level:
+        expected = np.hstack([expected, level.reshape(4, 2)])
+    Z = features(X, level)
+    assert Z.dtype == np.float64 and Z.flags.c_contiguous
+    np.testing.assert_array_equal(Z, expected.astype(np.float64))
 
 
 @pytest.mark.parametrize("architecture", ARCHITECTURES)

@@ -49,12 +49,18 @@ def features(X, level=None):
 
     Returns
     -------
-    Z : ndarray of shape (n, timesteps * features [+ features])
+    Z : ndarray of shape (n, timesteps * features [+ features]), float64
+        One float64 array, written once: the ridge regression fits and
+        predicts in float64, and on many windows this is the largest array
+        a fit makes besides X.
     """
-    Z = X.reshape(len(X), -1)
-    if level is None:
-        return Z
-    return np.hstack([Z, level.reshape(len(level), -1)])
+    flat = X.reshape(len(X), -1)
+    extra = 0 if level is None else level.shape[-1]
+    Z = np.empty((len(X), flat.shape[1] + extra), dtype=np.float64)
+    Z[:, : flat.shape[1]] = flat
+    if level is not None:
+        Z[:, flat.shape[1] :] = level.reshape(len(level), -1)
+    return Z
 
 
 def fit(Z, y, sample_weight=None):

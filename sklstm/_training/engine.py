@@ -45,6 +45,11 @@ __all__ = [
 #: runs all its epochs in one call up to this (1/50 of them per call with a
 #: progress bar); the chunking has no effect on the results.
 MAX_CHUNK = 1024
+#: Validation data of more samples than this (or than the batch size, if
+#: larger) are evaluated in chunks of that many: one forward pass over
+#: 40,000 long windows would hold all their activations at once. Smaller
+#: validation sets take one pass, as before.
+VAL_CHUNK = 1024
 _traces = collections.Counter()
 _traces_lock = threading.Lock()
 _RUNNING, _STOPPED, _DIVERGED = 0, 1, 2
@@ -53,7 +58,7 @@ _RUNNING, _STOPPED, _DIVERGED = 0, 1, 2
 # ``shapes`` are the data arrays' shapes, with None leading dimensions: any
 # number of samples.
 _Spec = collections.namedtuple(
-    "_Spec", "shapes batch_size has_weight has_val shuffle es"
+    "_Spec", "shapes batch_size has_weight has_val val_chunk shuffle es"
 )
 
 
@@ -155,14 +160,29 @@ class _FusedLoop:
             )
             return total / tf.cast(n, tf.float32)
 
+        def val_loss(xb, yb, wb):
+            pred = model(xb, training=False)
+            loss = model.compute_loss(
+                x=xb, y=yb, y_pred=pred, sample_weight=wb, training=False
+            )
+            return tf.cast(loss, tf.float32)
+
+        def val_chunk(lo, size):  # the chunk's loss times its size
+            rows = [a[lo : lo + size] if a is not None else None for a in (xv, yv, wv)]
+            return val_loss(*rows) * tf.cast(size, tf.float32)
+
         def val_epoch():
             if not spec.has_val:
                 return tf.constant(float("nan"))
-            pred = model(xv, training=False)
-            loss = model.compute_loss(
-                x=xv, y=yv, y_pred=pred, sample_weight=wv, training=False
+            if spec.val_chunk is None:
+                return val_loss(xv, yv, wv)
+            vb, n = spec.val_chunk, tf.shape(xv)[0]
+            _, total = tf.while_loop(
+                lambda c, t: c * vb < n,
+                lambda c, t: (c + 1, t + val_chunk(c * vb, tf.minimum(vb, n - c * vb))),
+                (tf.constant(0), tf.constant(0.0)),
             )
-            return tf.cast(loss, tf.float32)
+            return total / tf.cast(n, tf.float32)
 
         def finite_epoch(epoch, loss, val_loss):
             _assign_all(self.good, self.state)
@@ -310,11 +330,14 @@ def fused_fit(
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     arrays = [a for a in train + (val or []) if a is not None]
+    batch_size = 32 if batch_size is None else int(batch_size)
+    val_chunk = max(batch_size, VAL_CHUNK)
     spec = _Spec(
         shapes=tuple((None, *a.shape[1:]) for a in arrays),
-        batch_size=32 if batch_size is None else int(batch_size),
+        batch_size=batch_size,
         has_weight=train[2] is not None,
         has_val=val is not None,
+        val_chunk=val_chunk if val is not None and len(val[0]) > val_chunk else None,
         shuffle=bool(shuffle),
         es=es,
     )
