@@ -17,16 +17,16 @@ reference data, y flattened to ``(n, 3)``) runs on two parallel backends:
   20 MB per fit, so long runs pay a worker restart (TensorFlow's import)
   now and then; the report lists loky's warnings about it.
 
-Every process that fits (the workers, and this one for ``n_jobs=1``)
-first imports TensorFlow and fits every architecture once, tiny and in
-another configuration, so that start-up costs are out of the timings but no
-training graph of the search is cached. The first search then shows what a
-user's search costs: every process traces each configuration it meets (the
-sequential search traces each one once; each worker traces those it is sent,
-often all of them). The later searches (full mode: the median of 2) show a
-running pool whose processes have cached the graphs. Every run must give the
-same cross-validation scores (sklstm fits are reproducible across processes
-with the same ``random_state``).
+Every process that fits (the workers, and in full mode this one for
+``n_jobs=1``) first imports TensorFlow and fits every architecture once, tiny
+and in another configuration, so that start-up costs are out of the timings
+but no training graph of the search is cached. The first search then shows
+what a user's search costs: every process traces each configuration it meets
+(the sequential search traces each one once; each worker traces those it is
+sent, often all of them). The later searches (full mode: the median of 2)
+show a running pool whose processes have cached the graphs. Every run must
+give the same cross-validation scores (sklstm fits are reproducible across
+processes with the same ``random_state``).
 
 Each worker gets one core's worth of TensorFlow threads: Dask's nanny and
 loky set ``OMP_NUM_THREADS`` in their workers and sklstm sizes TensorFlow's
@@ -165,13 +165,14 @@ def _measure_dask(client, settings, X, y):
     return rows, scores, threads
 
 
-def _measure_joblib(settings, X, y):
+def _measure_joblib(settings, X, y, quick):
     """Rows for n_jobs=1 (sequential) and n_jobs=2 (loky), their scores, the
     loky workers' threads and the warnings loky gave."""
     archs, folds, epochs, repeats = (
         settings[k] for k in ("architectures", "folds", "epochs", "repeats")
     )
-    _warm_up(archs)  # as the workers are
+    if not quick:  # as the workers are (not in the test suite's process)
+        _warm_up(archs)
     one = _timed(_search(archs, folds, epochs, n_jobs=1), X, y, repeats)
     scores = [one[-1].cv_results_["mean_test_score"].copy()]
     # loky warns (from a thread of its own) when it replaces a worker whose
@@ -239,7 +240,9 @@ def run(report, quick=False, *, client=None):
         rows += dask_rows
         scores += dask_scores
         notes.append(f"dask workers (OMP_NUM_THREADS, TF intra-op threads): {threads}")
-    joblib_rows, joblib_scores, threads, messages = _measure_joblib(settings, X, y)
+    joblib_rows, joblib_scores, threads, messages = _measure_joblib(
+        settings, X, y, quick
+    )
     rows += joblib_rows
     scores += joblib_scores
     notes.append(f"loky workers (OMP_NUM_THREADS, TF intra-op threads): {threads}")

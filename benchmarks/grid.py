@@ -13,11 +13,12 @@ batch 3, relu, 100 units, adam, mse, no validation split, scored by
 
 The models are the same layers with the same parameter counts (shown).
 
-Target: sklstm at least 10x faster.
+Target (issue #18): sklstm at least 20x faster.
 
 Then ``cross_validate`` with ``KFold(5)`` of one new configuration (64
 units, so that no graph of the search above is reused): fit 1 traces the
-training and predict graphs, fits 2-5 reuse them.
+training and predict graphs, fits 2-5 reuse them. The difference is the
+fixed cost of a new configuration (target of issue #18: at most 0.5 s).
 """
 
 import time
@@ -33,7 +34,8 @@ from sklstm.datasets import load_reference
 from ._common import ratio, verdict
 
 TITLE = "grid: GridSearchCV over the architectures, SciKeras vs LSTMSeqRegressor"
-SPEED_TARGET = 10.0
+SPEED_TARGET = 20.0
+FIXED_COST_TARGET = 0.5  # seconds
 SETTINGS = dict(units=100, activation="relu", epochs=200, batch_size=3)
 FULL = dict(architectures=ARCHITECTURES, folds=3, epochs=200)
 QUICK = dict(architectures=("simple",), folds=2, epochs=2)  # every code path
@@ -193,10 +195,10 @@ def run(report, quick=False):
         f"ratio (scikeras / sklstm): {ratio(scikeras_s, sklstm_s)} -- target >= "
         f"{SPEED_TARGET:.0f}x: {verdict(scikeras_s / sklstm_s >= SPEED_TARGET, quick)}"
     )
-    _cross_validate(report, sklstm_est, X, y)
+    _cross_validate(report, sklstm_est, X, y, quick)
 
 
-def _cross_validate(report, est, X, y):
+def _cross_validate(report, est, X, y, quick):
     """Fit times of ``cross_validate`` with 5 folds: fit 1 against fits 2-5."""
     est = est.set_params(units=64)
     times = cross_validate(est, X, y, cv=KFold(CV_FOLDS))["fit_time"]
@@ -206,4 +208,10 @@ def _cross_validate(report, est, X, y):
         f"fit times {', '.join(f'{t:.2f}' for t in times)} s; fit 1 "
         f"{times[0]:.2f} s (traces), fits 2-{CV_FOLDS} {rest:.2f} s on average "
         f"({ratio(times[0], rest)} faster)."
+    )
+    fixed = times[0] - rest
+    report.text(
+        f"fixed cost of a new configuration (fit 1 - fits 2-{CV_FOLDS}): "
+        f"{fixed:.2f} s -- target <= {FIXED_COST_TARGET} s: "
+        f"{verdict(fixed <= FIXED_COST_TARGET, quick)}"
     )

@@ -57,6 +57,7 @@ EXPECTED = {
         "sklstm: best_params_ {'architecture': ",
         "speed ratio (scikeras / sklstm): ",
         "cross_validate, KFold(5), sklstm ",
+        "fixed cost of a new configuration (fit 1 - fits 2-5): ",
     ],
     "soak": [
         "== soak: ",
