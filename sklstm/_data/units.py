@@ -30,7 +30,7 @@ _STATS = STATISTICS
 _LINEAR = linear.FITTED
 
 
-def prepare_fit(est, X, y, sample_weight, *, reuse):
+def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
     """Validate (X, y) and map them into the model's units.
 
     Parameters
@@ -42,6 +42,9 @@ def prepare_fit(est, X, y, sample_weight, *, reuse):
     reuse : bool
         A continuation (warm start, ``partial_fit``): keep the fitted
         normalization and statistics instead of resolving and fitting new ones.
+    split : bool, default=True
+        Check that ``est.validation_split`` leaves samples on both sides
+        (a fit), before anything is fitted; ``initialize`` does not train.
 
     Returns
     -------
@@ -55,6 +58,8 @@ def prepare_fit(est, X, y, sample_weight, *, reuse):
     X = V.check_sequences(est, X, reset=not reuse)
     y3, target_shape = V.check_targets(y, len(X), est.n_target_features)
     X, y3, w = V.check_weights(sample_weight, X, y3)
+    if split:  # before anything is fitted
+        V.check_split(len(X), est.validation_split)
     if reuse and y3.shape[1:] != est.output_shape_:
         raise ValueError(
             f"y has per-sample shape {y3.shape[1:]} but the fitted model "

@@ -13,7 +13,6 @@ import contextlib
 
 import numpy as np
 
-from .._data import validation as V
 from .._data.units import prepare_fit
 from .._model.compile import (
     build_compiled_model,
@@ -123,7 +122,6 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
     reuse = (partial or est.warm_start) and hasattr(est, "model_")
     with transaction(est, reuse):
         X, y3, w, state = prepare_fit(est, X, y, sample_weight, reuse=reuse)
-        V.check_split(len(X), est.validation_split)
         build_seed, shuffle_seed = fit_seeds(est.random_state)
         if reuse:
             fitted = getattr(est, "_network_params", None)
@@ -144,7 +142,7 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
 def initialize_estimator(est, X, y):
     """Give ``est`` a new, compiled, untrained model for (X, y)."""
     with transaction(est, False):
-        X, y3, _, state = prepare_fit(est, X, y, None, reuse=False)
+        X, y3, _, state = prepare_fit(est, X, y, None, reuse=False, split=False)
         build_seed = fit_seeds(est.random_state)[0]  # the seed fit would build with
         model = build_compiled_model(est, X.shape[1:], y3.shape[1:], build_seed)
         _set_fitted(est, model, {}, state)

@@ -160,7 +160,7 @@ class _FusedLoop:
             )
             return total / tf.cast(n, tf.float32)
 
-        def val_loss(xb, yb, wb):
+        def eval_loss(xb, yb, wb):  # the loss in inference mode
             pred = model(xb, training=False)
             loss = model.compute_loss(
                 x=xb, y=yb, y_pred=pred, sample_weight=wb, training=False
@@ -169,13 +169,13 @@ class _FusedLoop:
 
         def val_chunk(lo, size):  # the chunk's loss times its size
             rows = [a[lo : lo + size] if a is not None else None for a in (xv, yv, wv)]
-            return val_loss(*rows) * tf.cast(size, tf.float32)
+            return eval_loss(*rows) * tf.cast(size, tf.float32)
 
         def val_epoch():
             if not spec.has_val:
                 return tf.constant(float("nan"))
             if spec.val_chunk is None:
-                return val_loss(xv, yv, wv)
+                return eval_loss(xv, yv, wv)
             vb, n = spec.val_chunk, tf.shape(xv)[0]
             _, total = tf.while_loop(
                 lambda c, t: c * vb < n,
