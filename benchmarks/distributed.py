@@ -51,7 +51,7 @@ from sklstm import LSTMSeqRegressor
 from sklstm._model.builders import ARCHITECTURES
 from sklstm.datasets import load_reference
 
-from ._common import verdict
+from ._common import ratio, verdict
 
 TITLE = "distributed: GridSearchCV throughput with 1 and 2 worker processes"
 SPEED_TARGETS = {"dask": 1.8, "joblib": 1.5}
@@ -269,24 +269,18 @@ def run(report, quick=False, *, client=None):
     )
     notes += [f"loky warned: {message}" for message in messages]
 
-    def speedups(column):
-        base = {row[0]: row[column] for row in rows if row[2] == 1}
-        return {
-            row[:2]: None if row[column] is None else base[row[0]] / row[column]
-            for row in rows
-        }
-
-    first, later = speedups(3), speedups(4)
+    # backend -> its one-process times: (first search, later searches)
+    base = {row[0]: row[3:] for row in rows if row[2] == 1}
     table = []
-    for backend, label, _, first_s, later_s in rows:
-        table.append(
-            [backend, label, f"{first_s:.2f}", f"{first[backend, label]:.2f}x"]
-            + (
+    for backend, label, _, *times in rows:
+        cells = []
+        for one, seconds in zip(base[backend], times):
+            cells += (
                 ["-", "-"]
-                if later_s is None
-                else [f"{later_s:.2f}", f"{later[backend, label]:.2f}x"]
+                if seconds is None
+                else [f"{seconds:.2f}", ratio(one, seconds)]
             )
-        )
+        table.append([backend, label, *cells])
     header = ["backend", "workers", "first search s", "speedup"]
     report.table(header + ["later searches s", "speedup"], table)
     report.text(
@@ -305,15 +299,15 @@ def run(report, quick=False, *, client=None):
     same = all(np.array_equal(scores[0], s) for s in scores[1:])
     report.text(f"same cv scores in every run: {'yes' if same else 'NO'}")
     labels = {"dask": "2 workers / 1", "joblib": "n_jobs=2 / n_jobs=1"}
-    for backend, label, n, *_ in rows:
+    for backend, _, n, *times in rows:
         if n != 2:
             continue
         target = SPEED_TARGETS[backend]
-        for name, values in (("first search", first), ("later searches", later)):
-            value = values[backend, label]
-            shown = "not measured" if value is None else f"{value:.2f}x"
+        names = ("first search", "later searches")
+        for name, one, seconds in zip(names, base[backend], times):
+            shown = "not measured" if seconds is None else ratio(one, seconds)
+            met = seconds is not None and one / seconds >= target
             report.text(
                 f"{backend} throughput ratio ({labels[backend]}), {name}: {shown} "
-                f"-- target >= {target}x: "
-                f"{verdict(value is not None and value >= target, quick)}"
+                f"-- target >= {target}x: {verdict(met, quick)}"
             )
