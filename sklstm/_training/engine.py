@@ -71,6 +71,21 @@ def _shadow(variable):
     return tf.Variable(tf.zeros(variable.shape, variable.dtype), trainable=False)
 
 
+def _mean_over_chunks(n, size, chunk_sum):
+    """Sum ``chunk_sum(lo, length)`` over ``[0, n)`` in chunks of ``size``
+    rows (the last one partial if need be), in one ``tf.while_loop``, and
+    divide by ``n``: one traced body for every chunk."""
+    _, total = tf.while_loop(
+        lambda c, t: c * size < n,
+        lambda c, t: (
+            c + 1,
+            t + chunk_sum(c * size, tf.minimum(size, n - c * size)),
+        ),
+        (tf.constant(0), tf.constant(0.0)),
+    )
+    return total / tf.cast(n, tf.float32)
+
+
 def _assign_all(targets, sources):
     for target, source in zip(targets, sources):
         target.assign(source)
@@ -150,15 +165,7 @@ class _FusedLoop:
                 key = epoch_key(seed, epoch)
                 noise = tf.random.stateless_uniform([n], key, alg="philox")
                 perm = tf.argsort(noise, stable=True)
-            _, total = tf.while_loop(
-                lambda b, t: b * bs < n,
-                lambda b, t: (
-                    b + 1,
-                    t + batch(perm, b * bs, tf.minimum(bs, n - b * bs)),
-                ),
-                (tf.constant(0), tf.constant(0.0)),
-            )
-            return total / tf.cast(n, tf.float32)
+            return _mean_over_chunks(n, bs, lambda lo, size: batch(perm, lo, size))
 
         def eval_loss(xb, yb, wb):  # the loss in inference mode
             pred = model(xb, training=False)
@@ -176,13 +183,7 @@ class _FusedLoop:
                 return tf.constant(float("nan"))
             if spec.val_chunk is None:
                 return eval_loss(xv, yv, wv)
-            vb, n = spec.val_chunk, tf.shape(xv)[0]
-            _, total = tf.while_loop(
-                lambda c, t: c * vb < n,
-                lambda c, t: (c + 1, t + val_chunk(c * vb, tf.minimum(vb, n - c * vb))),
-                (tf.constant(0), tf.constant(0.0)),
-            )
-            return total / tf.cast(n, tf.float32)
+            return _mean_over_chunks(tf.shape(xv)[0], spec.val_chunk, val_chunk)
 
         def finite_epoch(epoch, loss, val_loss):
             _assign_all(self.good, self.state)
