@@ -2,7 +2,10 @@
 
 Each experiment of :data:`sklstm._tutorial.EXPERIMENTS` is trained twice, side
 by side, at the reference settings (1000 epochs, batch 3, validation split
-0.2, relu, adam, mse, units from the data set):
+0.2, relu, adam, mse, units from the data set), the network alone on both
+sides (sklstm's ``REFERENCE_SETTINGS`` have no linear path and no early
+stopping; sklstm keeps its window normalization, standardization and
+best-validation checkpoint):
 
 - Keras: the identical model from :func:`sklstm._model.builders.build_model` (with
   the same initial weights as the estimator's), compiled with adam and mse,

@@ -2,15 +2,17 @@
 
 ``LSTMSeqRegressor`` wraps the classic Keras LSTM architectures (simple,
 stacked, bidirectional, encoder-decoder, bidirectional encoder-decoder)
-through SciKeras; ``SequenceReshaper``, ``SequenceFlattener`` and
-``make_windows`` shape the data; ``SplitConformalForecaster`` adds calibrated
-prediction intervals to multi-step forecasts. The estimator (and with it
-TensorFlow) is imported on first use, so the transformers load in a blink.
+through SciKeras; ``SequenceReshaper``, ``SequenceFlattener``,
+``make_windows`` (one series) and ``make_panel_windows`` (many series) shape
+the data; ``SplitConformalForecaster`` adds calibrated prediction intervals
+to multi-step forecasts. The estimator (and with it TensorFlow) is imported
+on first use, so the transformers load in a blink.
 """
 
 import importlib
 
 from ._data.flatten import SequenceFlattener
+from ._data.panel import make_panel_windows
 from ._data.reshape import SequenceReshaper
 from ._data.windows import make_windows
 from ._persistence.files import UnsafeModelError
@@ -27,6 +29,7 @@ __all__ = [
     "UnsafeModelError",
     "datasets",
     "load",
+    "make_panel_windows",
     "make_windows",
     "save",
 ]

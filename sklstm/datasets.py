@@ -65,7 +65,17 @@ def _check_n_features(n_features):
     return int(n_features)
 
 
-def _bunch(problem, X, y, X_test, y_test, units, descr, target_feature_index=None):
+def _bunch(
+    problem,
+    X,
+    y,
+    X_test,
+    y_test,
+    units,
+    descr,
+    target_feature_index=None,
+    n_target_features=1,
+):
     to_float = [np.asarray(a, dtype=np.float64) for a in (X, y, X_test, y_test)]
     X, y, X_test, y_test = to_float
     printed = {arch: list(values) for arch, values in _PRINTED[problem].items()}
@@ -77,6 +87,7 @@ def _bunch(problem, X, y, X_test, y_test, units, descr, target_feature_index=Non
         printed=printed,
         units=units,
         target_feature_index=target_feature_index,
+        n_target_features=n_target_features,
         problem=problem,
         DESCR=descr,
     )
@@ -89,7 +100,8 @@ def load_one_to_many(n_features=1):
       one feature, shape (15, 1, 1); `y` is ``[x + 1, x + 2]``, shape (15, 2).
       The test input ``[[[10]]]`` expects ``[[11, 12]]``.
     - ``n_features=2``: `X` is ``[2k, 3k]`` for k = 1..25, shape (25, 1, 2);
-      `y` is ``[x1 + 1, x2 + 1]``, shape (25, 2). The test input
+      `y` is ``[x1 + 1, x2 + 1]``, shape (25, 2): one step of two features
+      (``data.n_target_features == 2``), each continuing its own. The test input
       ``[[[40, 60]]]`` expects ``[[41, 61]]``.
 
     The tutorial printed predictions for the "simple", "stacked" and
@@ -145,8 +157,9 @@ def load_one_to_many(n_features=1):
         [[41, 61]],
         50,
         "One-to-many, 2 features: 25 samples [2k, 3k], k = 1..25, of shape "
-        "(1 step, 2 features); target [2k + 1, 3k + 1]. "
-        "Test [40, 60] -> [41, 61].",
+        "(1 step, 2 features); target [2k + 1, 3k + 1]: one step of two "
+        "features, each continuing its own. Test [40, 60] -> [41, 61].",
+        n_target_features=2,  # (25, 2) is one step of two features, not two steps
     )
 
 
@@ -240,6 +253,9 @@ def load_reference(problem):
         ``units`` (LSTM units the tutorial used), ``target_feature_index``
         (the input feature the target continues, when the target has fewer
         features than the input, else None; the estimator's parameter of
+        that name), ``n_target_features`` (how many features each step of
+        a 2-D ``y`` has: 2 for ``one_to_many_2``, whose ``[x1 + 1, x2 + 1]``
+        is one step of two features, else 1; the estimator's parameter of
         that name), ``problem`` (one of :data:`REFERENCE_PROBLEMS`) and
         ``DESCR`` (short description).
 

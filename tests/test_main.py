@@ -13,6 +13,8 @@ def test_tutorial_command_prints_one_row_per_experiment(capsys):
     assert [r.split()[1] for r in rows] == ["simple", "stacked", "bidirectional"]
     assert "[11.00, 12.00]" in rows[0]  # the expected answer
     assert "[10.98, 12.11]" in rows[0]  # the tutorial's printed prediction
+    header = out.splitlines()[0]
+    assert "network alone" in header and "defaults" in header
 
 
 def _run_module(monkeypatch, *args):
@@ -41,9 +43,11 @@ def test_non_positive_epochs_is_an_error(epochs, capsys):
 
 def test_several_seeds_report_median_and_worst_error(capsys):
     argv = ["tutorial", "--epochs", "2", "--only", "one_to_many_2", "--seeds", "2"]
-    assert main(argv + ["--recipe"]) == 0
+    assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "median err" in out and "worst err" in out and "recipe" in out
+    assert "network alone median" in out and "defaults median" in out
     rows = [line.split() for line in out.splitlines() if line.startswith("one_to")]
     assert [r[1] for r in rows] == ["simple", "stacked", "bidirectional"]
-    assert all(r[2] == "2" and float(r[3]) <= float(r[4]) for r in rows)
+    for r in rows:  # seeds, tut. err, then (median, worst, <=tut., s) twice
+        assert r[2] == "2" and float(r[4]) <= float(r[5])
+        assert float(r[8]) <= float(r[9])

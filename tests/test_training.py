@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 
 from sklstm import LSTMSeqRegressor, TrainingDivergedError
-from sklstm._training.divergence import check_loss_did_not_explode
+from sklstm._training.divergence import check_loss_did_not_explode, reference_loss
 from sklstm._training.stopping import FitResult
 
 RNG = np.random.default_rng(3)
@@ -135,24 +135,94 @@ def test_warm_start_with_a_new_network_parameter_raises(change):
 
 
 @pytest.mark.parametrize(
-    "losses, diverged",
+    "losses, reference, diverged",
     [
-        ([1e-11, 2e-10], False),  # converged: tiny losses are below the floor
-        ([1e-11, 2e-5], True),  # 20x the floor
-        ([1.0, 0.01, 1.5], True),  # 150x its best, above its first
-        ([1.0, 0.011, 0.196], False),  # minibatch noise: 18x its best
-        ([5.0, 0.0006, 1.2], False),  # a last-epoch spike, below its first
-        ([1.0, 20.0], True),  # 20x its first
+        ([1e-11, 2e-10], 0.0, False),  # converged: tiny losses are below the floor
+        ([1e-11, 2e-5], 0.0, True),  # 20x the absolute floor, constant targets
+        ([3e-11, 1e-4], 1.0, False),  # a ten-thousandth of the constant forecast
+        ([3e-11, 2e-2], 1.0, True),  # 20x the floor a reference of 1 sets
+        ([1.0, 0.01, 1.5], 1.0, True),  # 150x its best, above its first
+        ([1.0, 0.011, 0.196], 1.0, False),  # minibatch noise: 18x its best
+        ([5.0, 0.0006, 1.2], 1.0, False),  # a last-epoch spike, below its first
+        ([1.0, 20.0], 1.0, True),  # 20x its first
+        ([1e6, 1e4, 5e6], 1e9, False),  # large units: a floor of 1e6, not 1e-6
+        ([3e9, 5e8, 2e9], 1e6, True),  # 2,000x the constant forecast's loss
+        ([3e9, 5e8, 2e9], 0.0, False),  # below its first, 4x its best
     ],
 )
-def test_explosion_is_judged_against_the_best_loss_with_a_floor(losses, diverged):
+def test_explosion_is_judged_against_the_best_loss_with_a_floor(
+    losses, reference, diverged
+):
     result = FitResult({"loss": losses}, len(losses), None, 0)
     if diverged:
         with pytest.raises(TrainingDivergedError, match="grew from") as info:
-            check_loss_did_not_explode(losses, result)
+            check_loss_did_not_explode(losses, result, reference)
         assert info.value.epoch == len(losses) - 1 and info.value.result is result
     else:
-        check_loss_did_not_explode(losses, result)
+        check_loss_did_not_explode(losses, result, reference)
+
+
+@pytest.mark.parametrize(
+    "loss, levels", [("mse", None), ("mae", None), ("quantile", [0.1, 0.9])]
+)
+def test_reference_loss_is_the_constant_forecasts_loss(loss, levels):
+    y = RNG.normal(size=(50, 2, 1)) * 3.0
+    est = LSTMSeqRegressor(loss=loss, quantiles=levels, **TINY).initialize(X, Y)
+    dev = y - y.mean(axis=0)
+    expected = {
+        "mse": np.mean(dev**2),
+        "mae": np.mean(np.abs(dev)),
+        # the mean pinball loss of the mean at every level (0.1, 0.5, 0.9)
+        "quantile": np.mean(
+            [np.mean(np.maximum(q * dev, (q - 1) * dev)) for q in (0.1, 0.5, 0.9)]
+        ),
+    }[loss]
+    assert reference_loss(est.model_, y) == pytest.approx(expected, rel=1e-5)
+
+
+# Data the linear path fits exactly (the example): the network starts
+# from a loss of about 1e-11 and a large learning rate moves it to about 1e-4.
+X_EXACT = np.random.default_rng(0).random((20, 3, 1))
+Y_EXACT = X_EXACT[:, :2, 0] + 1
+ON_EXACT = dict(architecture="simple", units=8, random_state=0)
+
+
+@pytest.mark.parametrize("engine", ["fused", "keras"])
+@pytest.mark.parametrize("how", ["fit", "early stopping", "warm start", "partial_fit"])
+def test_a_loss_that_stays_tiny_is_not_called_diverged(engine, how):
+    est = LSTMSeqRegressor(engine=engine, **ON_EXACT)
+    if how == "partial_fit":
+        est.set_params(learning_rate=0.1)
+        for _ in range(12):
+            est.partial_fit(X_EXACT, Y_EXACT)
+    elif how == "warm start":
+        est.set_params(epochs=3, warm_start=True).fit(X_EXACT, Y_EXACT)
+        est.set_params(learning_rate=0.1, epochs=12).fit(X_EXACT, Y_EXACT)
+    else:
+        es = how == "early stopping"
+        est.set_params(learning_rate=0.1, epochs=12, early_stopping=es)
+        est.fit(X_EXACT, Y_EXACT)
+    losses = est.history_["loss"]
+    with pytest.raises(TrainingDivergedError):  # an absolute floor cries wolf
+        check_loss_did_not_explode(losses, FitResult({"loss": losses}, 1, None, 0))
+    np.testing.assert_allclose(est.predict(X_EXACT), Y_EXACT, atol=0.05)
+
+
+@pytest.mark.parametrize("engine", ["fused", "keras"])
+@pytest.mark.parametrize("how", ["warm start", "partial_fit"])
+def test_a_real_explosion_is_still_diverged_when_continued(engine, how):
+    # relu layers on large unscaled inputs with a learning rate of 10
+    params = dict(activation="relu", standardize=False, linear_path=None)
+    est = LSTMSeqRegressor(engine=engine, **TINY, **params, warm_start=True)
+    est.fit(X * 1e6, Y * 1e6)
+    before = est.predict(X * 1e6)
+    est.set_params(learning_rate=10.0, epochs=8)
+    with pytest.raises(TrainingDivergedError, match="Scale the inputs"):
+        if how == "warm start":
+            est.fit(X * 1e6, Y * 1e6)
+        for _ in range(8):
+            est.partial_fit(X * 1e6, Y * 1e6)
+    np.testing.assert_array_equal(est.predict(X * 1e6), before)
 
 
 def test_converged_warm_start_is_not_called_diverged():

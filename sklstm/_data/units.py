@@ -53,6 +53,10 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         out_features)`` in the model's units, float32, and the weights.
     state : dict
         The fitted attributes that describe the data and its mapping.
+    targets : ndarray
+        The targets in the model's units before the linear path's forecast
+        is taken off (``y3`` itself without a linear path): the scale the
+        divergence rule judges the network's loss by.
     """
     X_in = X
     X = V.check_sequences(est, X, reset=not reuse)
@@ -106,6 +110,8 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
             lin.update(linear_coef_=coef, linear_intercept_=intercept)
             lin["linear_alpha_"] = alpha
         coef, intercept = lin["linear_coef_"], lin["linear_intercept_"]
+    targets = y3
+    if with_linear:
         y3 = y3 - linear.predict(Z, coef, intercept, y3.shape[1:])
     state = dict(
         input_shape_=tuple(X.shape[1:]),
@@ -116,7 +122,7 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         **dict(zip(_STATS, stats or [None] * 4)),
         **lin,
     )
-    return X, y3, w, state
+    return X, y3, w, state, targets
 
 
 def _features(X, loc, lin):

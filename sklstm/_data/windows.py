@@ -5,12 +5,19 @@ from numbers import Integral
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["make_windows"]
+__all__ = [
+    "check_positive_int",
+    "cut",
+    "make_windows",
+    "resolve_targets",
+    "to_array",
+]
 
 _NUMERIC_KINDS = "biuf"
 
 
-def _check_positive_int(value, name):
+def check_positive_int(value, name):
+    """Return ``value`` as an int if it is a positive int, else raise."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(
             f"{name} must be a positive int, got {value!r} of type "
@@ -21,7 +28,7 @@ def _check_positive_int(value, name):
     return int(value)
 
 
-def _to_array(series):
+def to_array(series):
     """Return ``(values, column_labels)`` for a numeric 1-D or 2-D series."""
     labels = None
     if hasattr(series, "columns") and hasattr(series, "dtypes"):  # DataFrame
@@ -61,7 +68,7 @@ def _to_array(series):
     return values, labels
 
 
-def _resolve_targets(target_columns, n_features, labels):
+def resolve_targets(target_columns, n_features, labels):
     """Return the list of target column positions."""
     if target_columns is None:
         return list(range(n_features))
@@ -90,6 +97,22 @@ def _resolve_targets(target_columns, n_features, labels):
         else:
             raise ValueError(f"unknown target column {col!r}; use {valid}.")
     return positions
+
+
+def cut(values, n_steps_in, n_steps_out, targets, stride, start=0):
+    """Windows of a 2-D ``(n_times, n_features)`` array: 3-D ``X`` and ``y``.
+
+    The first window starts at ``start``, the next ones every ``stride``
+    steps; ``values`` must hold at least one window. The arrays are fresh
+    C-contiguous copies (``targets`` picks the target columns).
+    """
+    window = n_steps_in + n_steps_out
+    # (n_windows, n_features, window) -> (n_windows, window, n_features)
+    windows = sliding_window_view(values[start:], window, axis=0)[::stride]
+    windows = windows.transpose(0, 2, 1)
+    X = np.array(windows[:, :n_steps_in, :], order="C", copy=True)
+    y = np.array(windows[:, n_steps_in:, targets], order="C", copy=True)
+    return X, y
 
 
 def make_windows(
@@ -165,11 +188,11 @@ def make_windows(
     array([[4, 5],
            [5, 6]])
     """
-    n_steps_in = _check_positive_int(n_steps_in, "n_steps_in")
-    n_steps_out = _check_positive_int(n_steps_out, "n_steps_out")
-    stride = _check_positive_int(stride, "stride")
+    n_steps_in = check_positive_int(n_steps_in, "n_steps_in")
+    n_steps_out = check_positive_int(n_steps_out, "n_steps_out")
+    stride = check_positive_int(stride, "stride")
 
-    values, labels = _to_array(series)
+    values, labels = to_array(series)
     if values.ndim not in (1, 2):
         raise ValueError(
             f"series must be 1-D (n_times,) or 2-D (n_times, n_features), got "
@@ -186,7 +209,7 @@ def make_windows(
     if one_d:
         values = values[:, np.newaxis]
     n_times, n_features = values.shape
-    targets = _resolve_targets(target_columns, n_features, labels)
+    targets = resolve_targets(target_columns, n_features, labels)
 
     window = n_steps_in + n_steps_out
     if n_times < window:
@@ -196,11 +219,7 @@ def make_windows(
             f"of length >= {window} or use shorter windows."
         )
 
-    # (n_windows, n_features, window) -> (n_windows, window, n_features)
-    windows = sliding_window_view(values, window, axis=0)[::stride]
-    windows = windows.transpose(0, 2, 1)
-    X = np.array(windows[:, :n_steps_in, :], order="C", copy=True)
-    y = np.array(windows[:, n_steps_in:, targets], order="C", copy=True)
+    X, y = cut(values, n_steps_in, n_steps_out, targets, stride)
     if one_d or flatten_target:
         y = y.reshape(y.shape[0], -1)
     return X, y

@@ -21,7 +21,7 @@ from .._model.compile import (
 )
 from .._model.graph_cache import graph_key
 from .._utils.seeds import fit_seeds
-from .divergence import check_loss_did_not_explode
+from .divergence import check_loss_did_not_explode, reference_loss
 from .engine import fused_fit
 from .keras_loop import keras_fit
 from .stopping import for_estimator
@@ -121,7 +121,7 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
     """Fit ``est``: a new model, or a continuation (warm start, partial fit)."""
     reuse = (partial or est.warm_start) and hasattr(est, "model_")
     with transaction(est, reuse):
-        X, y3, w, state = prepare_fit(est, X, y, sample_weight, reuse=reuse)
+        X, y3, w, state, targets = prepare_fit(est, X, y, sample_weight, reuse=reuse)
         build_seed, shuffle_seed = fit_seeds(est.random_state)
         if reuse:
             fitted = getattr(est, "_network_params", None)
@@ -134,7 +134,8 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
         history = result.history
         if partial and reuse:
             history = {k: est.history_.get(k, []) + v for k, v in history.items()}
-        check_loss_did_not_explode(history["loss"], result)
+        reference = reference_loss(model, targets)
+        check_loss_did_not_explode(history["loss"], result, reference)
         _set_fitted(est, model, history, state, result)
     return est
 
@@ -142,7 +143,7 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
 def initialize_estimator(est, X, y):
     """Give ``est`` a new, compiled, untrained model for (X, y)."""
     with transaction(est, False):
-        X, y3, _, state = prepare_fit(est, X, y, None, reuse=False, split=False)
+        X, y3, _, state, _ = prepare_fit(est, X, y, None, reuse=False, split=False)
         build_seed = fit_seeds(est.random_state)[0]  # the seed fit would build with
         model = build_compiled_model(est, X.shape[1:], y3.shape[1:], build_seed)
         _set_fitted(est, model, {}, state)

@@ -1,0 +1,258 @@
+"""Windows cut from many series at once, for one model over all of them.
+
+A global model learns one network from the windows of many related series
+(Montero-Manso and Hyndman, IJF 2021; Hewamalage, Bergmeir and Bandara, IJF
+2021). :func:`make_panel_windows` cuts every series as :func:`make_windows`
+does and stacks the windows **ordered by time across series**: windows are
+aligned at the ends of their series (a window whose target ends ``k`` steps
+before its series' last value sorts with every other series' windows that
+end ``k`` steps before theirs), oldest first. So ``validation_split``,
+``TimeSeriesSplit`` and a hold-out of the last windows take the most recent
+windows of *every* series, whatever their lengths and calendars.
+"""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils import Bunch
+
+from .windows import check_positive_int, cut, resolve_targets, to_array
+
+__all__ = ["make_panel_windows"]
+
+#: How many series names an error or warning lists before "and N more".
+_SHOWN = 5
+
+
+def _names(ids):
+    shown = ", ".join(map(repr, ids[:_SHOWN]))
+    return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
+
+
+def _from_long_frame(frame, id_col, time_col, target_columns):
+    """Split a long ``unique_id, ds, y`` frame into ``{id: values}``."""
+    missing = [c for c in (id_col, time_col) if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"the long DataFrame has no column {missing[0]!r}; name its series id "
+            f"and time columns with id_col= and time_col= (it has columns "
+            f"{list(frame.columns)})."
+        )
+    values = [c for c in frame.columns if c not in (id_col, time_col)]
+    if target_columns is None:
+        if "y" not in values:
+            raise ValueError(
+                "the long DataFrame has no column 'y'; name its target column(s) "
+                f"with target_columns= (value columns: {values})."
+            )
+        target_columns = "y"
+    frame = frame.sort_values([id_col, time_col], kind="stable")
+    if frame.duplicated([id_col, time_col]).any():
+        raise ValueError(
+            f"the long DataFrame has repeated ({id_col}, {time_col}) pairs; give "
+            "each series one row per time step (aggregate the duplicates first)."
+        )
+    series = {key: group[values] for key, group in frame.groupby(id_col, sort=False)}
+    return series, target_columns
+
+
+def _as_series_dict(data):
+    """``{id: series}`` from a dict, or ids 0..n-1 from a list or tuple."""
+    if isinstance(data, dict):
+        return dict(data)
+    if isinstance(data, (list, tuple)):
+        return dict(enumerate(data))
+    raise TypeError(
+        "data must be a long DataFrame (unique_id, ds, y), a dict of series or a "
+        f"list of series, got {type(data).__name__}; for a single series use "
+        "make_windows."
+    )
+
+
+def make_panel_windows(
+    data,
+    n_steps_in,
+    n_steps_out=1,
+    *,
+    target_columns=None,
+    stride=1,
+    id_col="unique_id",
+    time_col="ds",
+):
+    """Cut many series into supervised windows for one global model.
+
+    Every series is cut as :func:`make_windows` cuts one, with its windows
+    aligned at its end (its last window ends with its last value). The
+    windows of all series are stacked **ordered by time**: by how many steps
+    before its series' end each window's target ends, oldest first (series
+    in their given order within a step). So the last windows, which
+    ``validation_split``, ``TimeSeriesSplit`` and a time-ordered hold-out
+    take, are the most recent ones of every series.
+
+    Parameters
+    ----------
+    data : DataFrame, dict or list
+        The series: a long pandas DataFrame with a series id column, a time
+        column and value columns (the layout of statsforecast,
+        neuralforecast and skforecast: ``unique_id, ds, y``); a dict of
+        series keyed by their id; or a list of series (ids 0, 1, ...). Each
+        series is a 1-D or 2-D array-like (or pandas Series or DataFrame)
+        ordered in time, as :func:`make_windows` takes; all have the same
+        number of features. Series may have different lengths.
+    n_steps_in : int
+        Number of time steps in each input window.
+    n_steps_out : int, default=1
+        Number of following time steps to predict.
+    target_columns : int, str or list of those, default=None
+        Columns to predict, as in :func:`make_windows`. None predicts every
+        column of array series, and the column ``"y"`` of a long DataFrame
+        (whose other value columns are then input features).
+    stride : int, default=1
+        Time steps between the ends of consecutive windows of a series.
+    id_col, time_col : str, default="unique_id", "ds"
+        The series id and time columns of a long DataFrame.
+
+    Returns
+    -------
+    panel : :class:`~sklearn.utils.Bunch`
+        - ``X``: ndarray of shape (n_windows, n_steps_in, n_features), the
+          input windows of every series, ordered by time;
+        - ``y``: their targets, ``(n_windows, n_steps_out)`` for one target
+          column (ready for scikit-learn's scorers), else ``(n_windows,
+          n_steps_out, n_targets)``;
+        - ``series_id``: ndarray of shape (n_windows,), the id of each
+          window's series (for ``groups=``, per-series metrics and plots);
+        - ``steps_to_end``: ndarray of shape (n_windows,), how many steps
+          before its series' end each window's target ends (0: at the end);
+        - ``X_last``: ndarray of shape (n_series, n_steps_in, n_features),
+          the last ``n_steps_in`` steps of every series, to forecast the
+          ``n_steps_out`` steps after each series' end;
+        - ``last_series_id``: ndarray of shape (n_series,), the series of
+          each row of ``X_last``, in the given order.
+
+    Warns
+    -----
+    UserWarning
+        When some series are too short for one window
+        (``n_steps_in + n_steps_out`` steps): they give no training window,
+        but ``X_last`` still holds their last window.
+
+    Raises
+    ------
+    ValueError
+        When a series is shorter than ``n_steps_in`` (it cannot be forecast)
+        or holds a missing value, when series have different numbers of
+        features, or when no series is long enough for one window.
+
+    See Also
+    --------
+    make_windows : Cut one series into windows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import make_panel_windows
+    >>> series = {"a": np.arange(6.0), "b": np.arange(100.0, 105.0)}
+    >>> panel = make_panel_windows(series, n_steps_in=3, n_steps_out=1)
+    >>> panel.X.shape, panel.y.shape
+    ((5, 3, 1), (5, 1))
+    >>> panel.series_id.tolist(), panel.steps_to_end.tolist()
+    (['a', 'a', 'b', 'a', 'b'], [2, 1, 1, 0, 0])
+    >>> panel.y.ravel().tolist()
+    [3.0, 4.0, 103.0, 5.0, 104.0]
+    >>> panel.X_last[..., 0].tolist(), panel.last_series_id.tolist()
+    ([[3.0, 4.0, 5.0], [102.0, 103.0, 104.0]], ['a', 'b'])
+    """
+    n_steps_in = check_positive_int(n_steps_in, "n_steps_in")
+    n_steps_out = check_positive_int(n_steps_out, "n_steps_out")
+    stride = check_positive_int(stride, "stride")
+    if hasattr(data, "columns") and hasattr(data, "groupby"):  # a long DataFrame
+        data, target_columns = _from_long_frame(data, id_col, time_col, target_columns)
+    series = _as_series_dict(data)
+    if not series:
+        raise ValueError("data holds no series; pass at least one.")
+    arrays = {}
+    for key, values in series.items():
+        values, labels = to_array(values)
+        if values.ndim not in (1, 2):
+            raise ValueError(
+                f"series {key!r} is {values.ndim}-D; each series must be 1-D "
+                "(n_times,) or 2-D (n_times, n_features)."
+            )
+        values = values.reshape(len(values), -1)
+        if values.dtype.kind == "f" and not np.isfinite(values).all():
+            raise ValueError(
+                f"series {key!r} holds a missing or infinite value; fill or "
+                "interpolate it (or drop the series) before cutting windows."
+            )
+        arrays[key] = (values, labels)
+    widths = {values.shape[1] for values, _ in arrays.values()}
+    if len(widths) > 1:
+        raise ValueError(
+            f"the series have different numbers of features {sorted(widths)}; "
+            "give every series the same columns."
+        )
+    (n_features,) = widths
+    first_labels = next(iter(arrays.values()))[1]
+    targets = resolve_targets(target_columns, n_features, first_labels)
+    too_short = [k for k, (v, _) in arrays.items() if len(v) < n_steps_in]
+    if too_short:
+        shortest = min(len(arrays[k][0]) for k in too_short)
+        raise ValueError(
+            f"{len(too_short)} series are shorter than n_steps_in={n_steps_in} "
+            f"and cannot be forecast: {_names(too_short)} (the shortest has "
+            f"{shortest} steps); use n_steps_in <= {shortest} or drop them."
+        )
+    window = n_steps_in + n_steps_out
+    dtype = np.result_type(*(values.dtype for values, _ in arrays.values()))
+    Xs, ys, ids, ends, no_window = [], [], [], [], []
+    for key, (values, _) in arrays.items():
+        values = values.astype(dtype, copy=False)
+        if len(values) < window:
+            no_window.append(key)
+            continue
+        start = (len(values) - window) % stride
+        X, y = cut(values, n_steps_in, n_steps_out, targets, stride, start)
+        Xs.append(X)
+        ys.append(y)
+        ids.append(np.full(len(X), key, dtype=object))
+        ends.append(np.arange(len(X) - 1, -1, -1) * stride)
+    if not Xs:
+        raise ValueError(
+            f"no series has n_steps_in + n_steps_out = {window} steps for one "
+            "window; use shorter windows."
+        )
+    if no_window:
+        warnings.warn(
+            f"{len(no_window)} series have fewer than n_steps_in + n_steps_out "
+            f"= {window} steps and give no training window: {_names(no_window)}; "
+            "X_last still holds their last window.",
+            UserWarning,
+            stacklevel=2,
+        )
+    steps_to_end = np.concatenate(ends)
+    order = np.argsort(-steps_to_end, kind="stable")  # oldest first
+    y = np.concatenate(ys)[order]
+    if len(targets) == 1:
+        y = y.reshape(len(y), -1)
+    keys = list(arrays)
+    return Bunch(
+        X=np.concatenate(Xs)[order],
+        y=y,
+        series_id=_ids(np.concatenate(ids)[order]),
+        steps_to_end=steps_to_end[order],
+        X_last=np.stack(
+            [arrays[k][0][-n_steps_in:].astype(dtype, copy=False) for k in keys]
+        ),
+        last_series_id=_ids(np.array(keys + [None], dtype=object)[:-1]),
+    )
+
+
+def _ids(ids):
+    """Ids as a plain NumPy array when they are all ints or all strings."""
+    if all(isinstance(i, (Integral, np.integer)) for i in ids):
+        return ids.astype(np.int64)
+    if all(isinstance(i, str) for i in ids):
+        return ids.astype(str)
+    return ids

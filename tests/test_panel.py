@@ -1,0 +1,123 @@
+"""Tests for sklstm._data.panel: windows cut from many series at once."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklstm import make_panel_windows, make_windows
+
+RNG = np.random.default_rng(0)
+# Ragged lengths: 12, 9 and 7 steps, on very different levels.
+SERIES = {
+    "a": RNG.normal(size=12),
+    "b": 100 + RNG.normal(size=9),
+    "c": 1e4 + RNG.normal(size=7),
+}
+
+
+def _long(series):
+    return pd.DataFrame(
+        [
+            {
+                "unique_id": key,
+                "ds": pd.Timestamp("2020-01-01") + pd.Timedelta(t, "D"),
+                "y": v,
+            }
+            for key, values in series.items()
+            for t, v in enumerate(values)
+        ]
+    )
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_windows_are_each_series_windows_ordered_by_time_across_series(stride):
+    panel = make_panel_windows(SERIES, 3, 2, stride=stride)
+    # oldest first: the last windows are the most recent of every series
+    assert np.all(np.diff(panel.steps_to_end) <= 0)
+    last = panel.steps_to_end == 0
+    assert sorted(panel.series_id[last]) == ["a", "b", "c"]
+    assert panel.series_id[-3:].tolist() == ["a", "b", "c"]  # given order in a step
+    for key, values in SERIES.items():
+        mine = panel.series_id == key
+        # the same windows make_windows cuts, aligned at the series' end
+        start = (len(values) - 5) % stride
+        X, y = make_windows(values[start:], 3, 2, stride=stride)
+        np.testing.assert_array_equal(panel.X[mine], X)
+        np.testing.assert_array_equal(panel.y[mine], y)
+        ends = np.arange(len(X))[::-1] * stride
+        np.testing.assert_array_equal(panel.steps_to_end[mine], ends)
+        assert panel.y[mine][-1, -1] == values[-1]  # the last window ends at the end
+    np.testing.assert_array_equal(
+        panel.X_last[:, :, 0], [v[-3:] for v in SERIES.values()]
+    )
+    assert panel.last_series_id.tolist() == ["a", "b", "c"]
+
+
+def test_a_long_frame_gives_the_windows_of_its_series_in_any_row_order():
+    frame = _long(SERIES).sample(frac=1.0, random_state=0)  # rows shuffled
+    from_frame = make_panel_windows(frame, 3, 2)
+    from_dict = make_panel_windows(SERIES, 3, 2)
+    for key in ("X", "y", "series_id", "steps_to_end", "X_last", "last_series_id"):
+        np.testing.assert_array_equal(from_frame[key], from_dict[key])
+
+
+def test_a_long_frame_with_input_features_predicts_y():
+    frame = _long(SERIES).assign(hour=lambda f: f["ds"].dt.dayofweek.astype(float))
+    panel = make_panel_windows(frame, 3, 2)
+    assert panel.X.shape[2] == 2 and panel.y.shape == (len(panel.X), 2)
+    np.testing.assert_array_equal(
+        panel.X[:, :, 0], make_panel_windows(SERIES, 3, 2).X[..., 0]
+    )
+
+
+def test_a_list_of_series_is_keyed_by_position_and_2d_series_keep_features():
+    two = [np.column_stack([v, 2 * v]) for v in SERIES.values()]
+    panel = make_panel_windows(two, 3, 2, target_columns=1)
+    assert panel.X.shape[1:] == (3, 2) and panel.y.shape[1:] == (2,)
+    assert panel.last_series_id.tolist() == [0, 1, 2]
+    both = make_panel_windows(two, 3, 2)
+    assert both.y.shape[1:] == (2, 2)
+    np.testing.assert_array_equal(both.y[..., 1], panel.y)
+
+
+def test_series_too_short_for_a_window_are_skipped_with_a_warning():
+    with pytest.warns(UserWarning, match=r"1 series have fewer than .* = 8 steps.*'c'"):
+        panel = make_panel_windows(SERIES, 5, 3)
+    assert "c" not in set(panel.series_id)
+    assert panel.last_series_id.tolist() == ["a", "b", "c"]  # still forecastable
+
+
+@pytest.mark.parametrize(
+    "data, kwargs, error, match",
+    [
+        (
+            SERIES,
+            dict(n_steps_in=8),
+            ValueError,
+            r"1 series are shorter .*'c'.*n_steps_in <= 7",
+        ),
+        (SERIES, dict(n_steps_in=7, n_steps_out=6), ValueError, "no series has"),
+        ({"a": np.r_[1.0, np.nan, 3.0, 4.0]}, {}, ValueError, "'a' holds a missing"),
+        (
+            {"a": np.ones(6), "b": np.ones((6, 2))},
+            {},
+            ValueError,
+            r"numbers of features \[1, 2\]",
+        ),
+        (np.ones((3, 6)), {}, TypeError, "a dict of series or a list of series"),
+        ({}, {}, ValueError, "holds no series"),
+        (_long(SERIES).drop(columns="ds"), {}, ValueError, "no column 'ds'.*time_col="),
+        (
+            _long(SERIES).rename(columns={"y": "sales"}),
+            {},
+            ValueError,
+            "no column 'y'.*target_",
+        ),
+        (pd.concat([_long(SERIES)] * 2), {}, ValueError, r"repeated \(unique_id, ds\)"),
+        (SERIES, dict(stride=0), ValueError, "stride=0 must be a positive int"),
+    ],
+)
+def test_bad_panels_get_a_clear_error(data, kwargs, error, match):
+    kwargs = {"n_steps_in": 3, "n_steps_out": 1, **kwargs}
+    with pytest.raises(error, match=match):
+        make_panel_windows(data, **kwargs)
