@@ -6,8 +6,12 @@ mapped back with the same window's statistics. A series that drifts past every
 level seen in training then looks, to the model, like the training data did.
 This is the "subtract last" variant of RevIN (Kim et al., ICLR 2022) used by
 PatchTST, and the location part of neuralforecast's ``scaler_type`` and
-pytorch-forecasting's ``EncoderNormalizer``. The global scale is left to
-:mod:`sklstm._data.scaling`, which is fitted on the shifted windows.
+pytorch-forecasting's ``EncoderNormalizer``. With ``window_scale="mean_abs"`` each window is also divided by its own
+scale, the mean absolute value of each feature over its timesteps (DeepAR's
+mean scaling; with the shift, RevIN's full form), so that one model sees
+series of 100 and of 10,000 alike; a window whose scale is 0 keeps scale 1.
+The global scale is left to :mod:`sklstm._data.scaling`, which is fitted on
+the normalized windows.
 
 The rule, for inputs ``X`` of shape ``(n, timesteps, features)`` and targets of
 shape ``(n, out_steps, out_features)``:
@@ -20,10 +24,12 @@ shape ``(n, out_steps, out_features)``:
 - the location of a window is the last value (``"last"``) or the mean over
   its timesteps (``"mean"``) of each input feature;
 - targets are shifted by the location of the feature they continue, so the
-  model predicts the change from it;
-- inputs are shifted by their own locations when a window has more than one
-  timestep. A one-step window minus its last value is all zeros, so one-step
-  inputs keep their values and only the targets are shifted.
+  model predicts the change from it (divided by that feature's scale, with
+  a window scale: the relative change);
+- inputs are shifted by their own locations (and divided by their own
+  scales) when a window has more than one timestep. A one-step window minus
+  its last value is all zeros, so one-step inputs keep their values and only
+  the targets are normalized.
 """
 
 import numpy as np
@@ -31,16 +37,21 @@ import numpy as np
 __all__ = [
     "CLEAR",
     "METHODS",
+    "SCALES",
     "infer_index",
     "locations",
     "resolve",
     "shift_inputs",
     "shift_targets",
     "unshift_targets",
+    "window_scales",
 ]
 
 #: The window locations :func:`locations` knows.
 METHODS = ("last", "mean")
+
+#: The window scales :func:`window_scales` knows.
+SCALES = ("mean_abs",)
 
 
 def _index(target_feature_index, n_in, n_out):
@@ -169,24 +180,46 @@ def locations(X, method):
     return X.mean(axis=1, keepdims=True, dtype=np.float64).astype(np.float32)
 
 
-def shift_inputs(X, loc, *, inplace=False):
-    """Return ``X - loc`` (float32), unless windows have one step: then ``X``."""
+def window_scales(X, method):
+    """Return each window's scale per feature, shape ``(n, 1, features)``.
+
+    ``"mean_abs"``: the mean absolute value over the window's timesteps. A
+    scale that is 0 (a window of zeros) or not finite is 1, so such a
+    window is only shifted.
+    """
+    if method != "mean_abs":
+        raise ValueError(f"unknown window scale {method!r}; use one of {SCALES}.")
+    scale = np.abs(X).mean(axis=1, keepdims=True, dtype=np.float64)
+    scale[~(np.isfinite(scale) & (scale > 0))] = 1.0
+    return scale.astype(np.float32)
+
+
+def shift_inputs(X, loc, scale=None, *, inplace=False):
+    """Return ``(X - loc) / scale`` (float32), unless windows have one step: ``X``."""
     if X.shape[1] == 1:
         return X
     if inplace:
-        return np.subtract(X, loc, out=X)
-    return np.subtract(X, loc, dtype=np.float32)
+        X = np.subtract(X, loc, out=X)
+    else:
+        X = np.subtract(X, loc, dtype=np.float32)
+    if scale is not None:
+        np.divide(X, scale, out=X)
+    return X
 
 
-def shift_targets(y, loc, index):
+def shift_targets(y, loc, index, scale=None):
     """Targets as changes from the input feature each continues: ``y - loc``.
 
     ``index`` holds, per target feature, the input feature it continues;
-    ``loc`` is :func:`locations` of the windows.
+    ``loc`` is :func:`locations` of the windows and ``scale``, if given,
+    :func:`window_scales`, which then divides the change.
     """
-    return y - loc[:, :, index]
+    y = y - loc[:, :, index]
+    return y if scale is None else y / scale[:, :, index]
 
 
-def unshift_targets(y_pred, loc, index):
+def unshift_targets(y_pred, loc, index, scale=None):
     """Forecasts back in the target's level: the inverse of :func:`shift_targets`."""
+    if scale is not None:
+        y_pred = y_pred * scale[:, :, index]
     return y_pred + loc[:, :, index]

@@ -21,6 +21,7 @@ from .normalization import (
     shift_inputs,
     shift_targets,
     unshift_targets,
+    window_scales,
 )
 from .scaling import STATISTICS, fit_stats, owned, scale, standardizes, unscale
 
@@ -72,6 +73,7 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         )
     if reuse:
         window = est.window_normalization_, est.target_feature_index_
+        window_scale = est.window_scale_
         stats = tuple(getattr(est, name) for name in _STATS)
         stats = None if stats[0] is None else stats
     else:
@@ -83,11 +85,14 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
             X,
             y3,
         )
-    loc = None
+        window_scale = None if window[0] is None else est.window_scale
+    level = None
     if window[0] is not None:
         loc = locations(X, window[0])
-        y3 = shift_targets(y3, loc, window[1])
-        X = shift_inputs(X, loc, inplace=owned(X, X_in))
+        sc = None if window_scale is None else window_scales(X, window_scale)
+        y3 = shift_targets(y3, loc, window[1], sc)
+        X = shift_inputs(X, loc, sc, inplace=owned(X, X_in))
+        level = _level(loc, sc)
     if not reuse:
         stats = None
         if standardizes(est, window[0]):
@@ -101,10 +106,10 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
     else:
         lin = dict.fromkeys(_LINEAR)
         with_linear = est.linear_path == "ridge"
-        if with_linear and loc is not None:
-            lin["level_mean_"], lin["level_scale_"] = fit_stats(loc)
+        if with_linear and level is not None:
+            lin["level_mean_"], lin["level_scale_"] = fit_stats(level)
     if with_linear:
-        Z = _features(X, loc, lin)  # built once: fitted on, then taken off
+        Z = _features(X, level, lin)  # built once: fitted on, then taken off
         if not reuse:
             coef, intercept, alpha = linear.fit(Z, y3, w)
             lin.update(linear_coef_=coef, linear_intercept_=intercept)
@@ -119,41 +124,51 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         target_shape_=tuple(target_shape),
         window_normalization_=window[0],
         target_feature_index_=window[1],
+        window_scale_=window_scale,
         **dict(zip(_STATS, stats or [None] * 4)),
         **lin,
     )
     return X, y3, w, state, targets
 
 
-def _features(X, loc, lin):
+def _level(loc, scale):
+    """Each window's level for the linear path: its location, over its scale."""
+    return loc if scale is None else loc / scale
+
+
+def _features(X, level, lin):
     """The linear path's features of windows ``X`` (model units)."""
-    level = None
     if lin["level_mean_"] is not None:
-        level = scale(loc, lin["level_mean_"], lin["level_scale_"])
+        level = scale(level, lin["level_mean_"], lin["level_scale_"])
+    else:
+        level = None
     return linear.features(X, level)
 
 
 def inputs_to_model_units(est, X):
     """Validate new inputs of a fitted ``est``; return them mapped, and a context.
 
-    The context (each window's location and linear forecast, or None) is
-    what :func:`from_model_units` needs to map the predictions back.
+    The context (each window's location, scale and linear forecast, or
+    None) is what :func:`from_model_units` needs to map the predictions back.
     """
     X_in = X
     X = V.check_sequences(est, X, reset=False)
-    loc = None
+    loc = sc = None
     if est.window_normalization_ is not None:
         loc = locations(X, est.window_normalization_)
-        X = shift_inputs(X, loc, inplace=owned(X, X_in))
+        if est.window_scale_ is not None:
+            sc = window_scales(X, est.window_scale_)
+        X = shift_inputs(X, loc, sc, inplace=owned(X, X_in))
     if est.x_mean_ is not None:
         X = scale(X, est.x_mean_, est.x_scale_, inplace=owned(X, X_in))
     lin = None
     if est.linear_coef_ is not None:
-        Z = _features(X, loc, {name: getattr(est, name) for name in _LINEAR})
+        lin_state = {name: getattr(est, name) for name in _LINEAR}
+        Z = _features(X, None if loc is None else _level(loc, sc), lin_state)
         lin = linear.predict(
             Z, est.linear_coef_, est.linear_intercept_, est.output_shape_
         )
-    return X, (loc, lin)
+    return X, (loc, sc, lin)
 
 
 def from_model_units(est, y_pred, context):
@@ -162,7 +177,7 @@ def from_model_units(est, y_pred, context):
     Quantile forecasts (a last axis of one output per level) are mapped
     level by level: the shift and the positive scale keep them in order.
     """
-    loc, lin = context
+    loc, sc, lin = context
     levels = y_pred.ndim == 4
     if levels:  # the levels become the first axis, broadcasting as one target
         y_pred = np.moveaxis(y_pred, -1, 0)
@@ -171,5 +186,5 @@ def from_model_units(est, y_pred, context):
     if est.y_mean_ is not None:
         y_pred = unscale(y_pred, est.y_mean_, est.y_scale_)
     if loc is not None:
-        y_pred = unshift_targets(y_pred, loc, est.target_feature_index_)
+        y_pred = unshift_targets(y_pred, loc, est.target_feature_index_, sc)
     return np.moveaxis(y_pred, 0, -1) if levels else y_pred

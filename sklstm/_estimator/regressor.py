@@ -6,6 +6,7 @@ from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._data.normalization import METHODS as WINDOW_METHODS
+from .._data.normalization import SCALES as WINDOW_SCALES
 from .._data.reshape import DOC_LINK_TEMPLATE
 from .._model.builders import ARCHITECTURES, CELLS
 from .._model.linear import LINEAR_PATHS
@@ -82,6 +83,15 @@ class LSTMSeqRegressor(
         their inputs; only the targets are shifted. "auto" is "last" when
         ``target_feature_index`` resolves, else None. Use None when the
         target does not continue the inputs. See :ref:`forecasting`.
+    window_scale : {"mean_abs"} or None, default=None
+        With window normalization, also divide every window by its own
+        scale, the mean absolute value of each feature over its timesteps
+        (DeepAR's mean scaling; RevIN's full form), and predict the change
+        relative to it; predictions (and quantiles, and conformal
+        intervals) are mapped back with the same window's scale. One model
+        then sees series of 100 and of 10,000 alike: meant for many series
+        at once (:func:`~sklstm.make_panel_windows`). A window of zeros
+        keeps scale 1. No effect without window normalization.
     target_feature_index : int, list of int or None, default=None
         The input feature each target feature continues (one int for all).
         None: the target's own feature when the feature counts match, the
@@ -207,6 +217,8 @@ out_features) or None
         Shape of one target sample as given to fit; ``predict`` returns it.
     window_normalization_ : {"last", "mean"} or None
         The window normalization the fit used ("auto" resolved).
+    window_scale_ : {"mean_abs"} or None
+        The window scale the fit used (None without window normalization).
     target_feature_index_ : ndarray of shape (out_features,) or None
         The input feature each target feature continues (None without
         window normalization).
@@ -247,6 +259,7 @@ out_features) or None
         "n_target_features": [Interval(Integral, 1, None, closed="left")],
         "standardize": [StrOptions({"auto"}), "boolean"],
         "window_normalization": [StrOptions({"auto", *WINDOW_METHODS}), None],
+        "window_scale": [StrOptions(set(WINDOW_SCALES)), None],
         "target_feature_index": [Integral, "array-like", None],
         "optimizer": [str, keras.optimizers.Optimizer, type],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
@@ -281,6 +294,7 @@ out_features) or None
         n_target_features=1,
         standardize="auto",
         window_normalization="auto",
+        window_scale=None,
         target_feature_index=None,
         optimizer="adam",
         learning_rate=None,
@@ -312,6 +326,7 @@ out_features) or None
         self.n_target_features = n_target_features
         self.standardize = standardize
         self.window_normalization = window_normalization
+        self.window_scale = window_scale
         self.target_feature_index = target_feature_index
         self.optimizer = optimizer
         self.learning_rate = learning_rate

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .._data.normalization import METHODS
+from .._data.normalization import METHODS, SCALES
 from .._data.scaling import STATISTICS
 from .._model.linear import FITTED
 
@@ -19,6 +19,7 @@ __all__ = ["fitted_from_json", "fitted_to_json"]
 _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
 _SCALING = STATISTICS
 _WINDOW = ("window_normalization_", "target_feature_index_")
+_WINDOW_SCALE = "window_scale_"
 # Training facts: int or None (an int or float for the losses).
 _TRAINING = (
     "n_iter_",
@@ -50,6 +51,7 @@ def fitted_to_json(estimator):
     index = estimator.target_feature_index_
     fitted["window_normalization_"] = estimator.window_normalization_
     fitted["target_feature_index_"] = None if index is None else index.tolist()
+    fitted[_WINDOW_SCALE] = estimator.window_scale_
     for name in _LINEAR:
         value = getattr(estimator, name, None)
         fitted[name] = None if value is None else np.asarray(value, float).tolist()
@@ -90,16 +92,22 @@ def _check_scaling(fitted, n_x, n_y):
 def _check_window(fitted, n_x, n_y):
     """Validate the resolved window normalization; return it."""
     method, index = (fitted.get(name) for name in _WINDOW)
-    if method is None and index is None:
-        return dict.fromkeys(_WINDOW)
+    window_scale = fitted.get(_WINDOW_SCALE)  # absent in older files: None
+    if method is None and index is None and window_scale is None:
+        return dict.fromkeys((*_WINDOW, _WINDOW_SCALE))
     if not (
         method in METHODS
         and isinstance(index, list)
         and len(index) == n_y
         and all(type(i) is int and 0 <= i < n_x for i in index)
+        and (window_scale is None or window_scale in SCALES)
     ):
         raise ValueError("window normalization malformed.")
-    return {_WINDOW[0]: method, _WINDOW[1]: np.asarray(index)}
+    return {
+        _WINDOW[0]: method,
+        _WINDOW[1]: np.asarray(index),
+        _WINDOW_SCALE: window_scale,
+    }
 
 
 def _check_linear(fitted, shapes):
@@ -204,6 +212,7 @@ def fitted_from_json(fitted):
             *_SHAPES,
             *_SCALING,
             *_WINDOW,
+            _WINDOW_SCALE,
             *_TRAINING,
             *_LINEAR,
             "linear_alpha_",
