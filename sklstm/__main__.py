@@ -4,6 +4,8 @@ import argparse
 import sys
 import time
 
+from joblib import Parallel, delayed
+
 from .datasets import REFERENCE_PROBLEMS
 
 __all__ = ["main"]
@@ -40,11 +42,28 @@ def _parser():
         "and report the median and worst error (default: 1)",
     )
     tut.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="fit in this many processes at once (default: 1)",
+    )
+    tut.add_argument(
         "--only",
         choices=REFERENCE_PROBLEMS,
         help="run only the experiments of this problem",
     )
     return parser
+
+
+def _fit(problem, arch, seed, name, overrides):
+    """One fit of ``sklstm tutorial``: experiment, seed and column."""
+    from ._tutorial import SETTINGS, run_experiment
+
+    result = run_experiment(
+        problem, arch, seed=seed, settings=SETTINGS[name], **overrides
+    )
+    print(f"  fitted {problem} / {arch} / seed {seed} / {name}", file=sys.stderr)
+    return result
 
 
 def main(argv=None):
@@ -66,26 +85,29 @@ def main(argv=None):
         SETTINGS,
         format_seed_table,
         format_table,
-        run_experiment,
     )
 
-    if (args.epochs is not None and args.epochs < 1) or args.seeds < 1:
-        print("sklstm: --epochs and --seeds must be at least 1", file=sys.stderr)
+    if min(args.epochs or 1, args.seeds, args.jobs) < 1:
+        print(
+            "sklstm: --epochs, --seeds and --jobs must be at least 1", file=sys.stderr
+        )
         return 2
     overrides = {} if args.epochs is None else {"epochs": args.epochs}
     experiments = [e for e in EXPERIMENTS if args.only in (None, e[0])]
     seeds = range(args.seed, args.seed + args.seeds)
+    fits = [
+        (problem, arch, seed, name)
+        for problem, arch in experiments
+        for seed in seeds
+        for name in SETTINGS
+    ]
     start = time.perf_counter()
+    # Processes, not threads: most of a short fit is tracing its graph, which
+    # holds the GIL. Each process imports TensorFlow once.
+    done = Parallel(n_jobs=args.jobs)(delayed(_fit)(*fit, overrides) for fit in fits)
     results = {name: [] for name in SETTINGS}
-    for problem, arch in experiments:
-        for seed in seeds:
-            for name, settings in SETTINGS.items():
-                results[name].append(
-                    run_experiment(
-                        problem, arch, seed=seed, settings=settings, **overrides
-                    )
-                )
-            print(f"  fitted {problem} / {arch} / seed {seed}", file=sys.stderr)
+    for (*_, name), result in zip(fits, done):
+        results[name].append(result)
     print(format_table(results) if args.seeds == 1 else format_seed_table(results))
     epochs = "1000 and 100" if args.epochs is None else str(args.epochs)
     n_fits = sum(map(len, results.values()))
@@ -95,7 +117,8 @@ def main(argv=None):
         "defaults: LSTMSeqRegressor's defaults (ridge regression plus the "
         "network, early stopping); err: worst absolute error at the test point; "
         f"tut. err: the tutorial's printed prediction's.\n{n_fits} fits "
-        f"({epochs} epochs, seeds {seeds.start}..{seeds.stop - 1}): "
+        f"({epochs} epochs, seeds {seeds.start}..{seeds.stop - 1}, {args.jobs} "
+        "at once): "
         f"{time.perf_counter() - start:.1f} s."
     )
     return 0

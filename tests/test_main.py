@@ -35,10 +35,12 @@ def test_module_entry_point_runs_and_rejects_bad_arguments(monkeypatch, capsys):
     assert "invalid choice" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("epochs", ["0", "-3"])
-def test_non_positive_epochs_is_an_error(epochs, capsys):
-    assert main(["tutorial", "--epochs", epochs]) == 2
-    assert "--epochs and --seeds must be at least 1" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    "option, value", [("--epochs", "0"), ("--epochs", "-3"), ("--jobs", "0")]
+)
+def test_non_positive_counts_are_an_error(option, value, capsys):
+    assert main(["tutorial", option, value]) == 2
+    assert "--epochs, --seeds and --jobs must be at least 1" in capsys.readouterr().err
 
 
 def test_several_seeds_report_median_and_worst_error(capsys):
