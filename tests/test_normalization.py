@@ -5,8 +5,22 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-from sklstm import LSTMSeqRegressor, load, make_windows, save
-from sklstm._data.normalization import infer_index, locations, resolve, shift_inputs
+from sklstm import (
+    LSTMSeqRegressor,
+    SplitConformalForecaster,
+    load,
+    make_windows,
+    save,
+)
+from sklstm._data.normalization import (
+    infer_index,
+    locations,
+    resolve,
+    shift_inputs,
+    shift_targets,
+    unshift_targets,
+    window_scales,
+)
 
 # The network alone: these tests isolate what window normalization does to it.
 FAST = dict(units=4, epochs=2, batch_size=8, random_state=0, linear_path=None)
@@ -172,15 +186,19 @@ def test_single_sample_partial_fit_and_warm_start_keep_the_normalization():
     assert len(est.history_["loss"]) == 3
 
 
-def test_pickle_save_and_load_round_trips(tmp_path):
-    X, y = make_windows(_trend(), 8, 3)
-    est = LSTMSeqRegressor(window_normalization="mean", **FAST).fit(X, y)
+@pytest.mark.parametrize("window_scale", [None, "mean_abs"])
+def test_pickle_save_and_load_round_trips(tmp_path, window_scale):
+    X, y = make_windows(_trend() + 5.0, 8, 3)
+    est = LSTMSeqRegressor(
+        window_normalization="mean", window_scale=window_scale, **FAST
+    ).fit(X, y)
     again = pickle.loads(pickle.dumps(est))
     assert_array_equal(again.predict(X), est.predict(X))
     save(est, tmp_path / "m.sklstm")
     loaded = load(tmp_path / "m.sklstm")
     assert loaded.window_normalization_ == "mean"
-    assert_array_equal(loaded.predict(X + 7.0), est.predict(X + 7.0))
+    assert loaded.window_scale_ == window_scale
+    assert_array_equal(loaded.predict(X * 3.0), est.predict(X * 3.0))
 
 
 def test_searchable_in_a_time_ordered_grid():
@@ -200,3 +218,49 @@ def test_searchable_in_a_time_ordered_grid():
     assert np.all(auto < 2.0) and np.all(none > 5.0), (auto, none)
     assert grid.best_params_ == {"window_normalization": "auto"}
     assert grid.best_estimator_.window_normalization_ == "last"
+
+
+# ------------------------------------------------------------ window scale
+def test_window_scales_round_trip_and_keep_zero_windows_at_scale_one():
+    X = np.array([[[1.0], [3.0]], [[0.0], [0.0]], [[-2.0], [2.0]]], np.float32)
+    sc = window_scales(X, "mean_abs")
+    assert_array_equal(sc[:, 0, 0], [2.0, 1.0, 2.0])  # zeros keep scale 1
+    loc, index = locations(X, "last"), np.array([0])
+    y = np.array([[[5.0]], [[1.0]], [[4.0]]])
+    moved = shift_targets(y, loc, index, sc)
+    assert_allclose(moved[:, 0, 0], [1.0, 1.0, 1.0])  # the relative change
+    assert_allclose(unshift_targets(moved, loc, index, sc), y)
+    assert_allclose(shift_inputs(X, loc, sc)[:, 0, 0], [-1.0, 0.0, -2.0])
+    with pytest.raises(ValueError, match="unknown window scale 'std'"):
+        window_scales(X, "std")
+
+
+@pytest.mark.parametrize("loss", ["mse", "quantile"])
+def test_window_scale_makes_forecasts_scale_equivariant(loss):
+    """Multiplying a window by c multiplies its forecast and quantiles by c."""
+    X, y = make_windows(_trend() + 50.0, 8, 3)
+    params = {**FAST, "linear_path": "ridge", "loss": loss}
+    est = LSTMSeqRegressor(window_scale="mean_abs", **params).fit(X, y)
+    assert est.window_scale_ == "mean_abs"
+    base = est.predict(X[:5])
+    assert_allclose(est.predict(X[:5] * 1000.0), base * 1000.0, rtol=1e-4)
+    if loss == "quantile":
+        q = est.predict_quantiles(X[:5])
+        assert np.all(np.diff(q, axis=-1) >= 0)  # still in order
+        assert_allclose(est.predict_quantiles(X[:5] * 1000.0), q * 1000.0, rtol=1e-4)
+    else:  # without the window scale only shifts are undone
+        plain = LSTMSeqRegressor(**params).fit(X, y)
+        far = plain.predict(X[:5] * 1000.0) / (plain.predict(X[:5]) * 1000.0)
+        assert np.max(np.abs(far - 1.0)) > 0.05
+
+
+def test_window_scale_is_safe_on_zero_windows_and_undone_in_intervals():
+    series = np.r_[np.zeros(12), 10.0 + _trend(40)]  # windows of zeros, then not
+    X, y = make_windows(series, 6, 2)
+    conformal = SplitConformalForecaster(
+        LSTMSeqRegressor(window_scale="mean_abs", **FAST), confidence_level=0.8
+    ).fit(X, y)
+    y_pred, bounds = conformal.predict_interval(X)
+    assert np.all(np.isfinite(bounds))
+    assert np.all(bounds[..., 0, 0] <= y_pred) and np.all(y_pred <= bounds[..., 1, 0])
+    assert_allclose(y_pred, conformal.estimator_.predict(X))
