@@ -87,7 +87,7 @@ def main(argv=None):
         format_table,
     )
 
-    if min(args.epochs or 1, args.seeds, args.jobs) < 1:
+    if min(1 if args.epochs is None else args.epochs, args.seeds, args.jobs) < 1:
         print(
             "sklstm: --epochs, --seeds and --jobs must be at least 1", file=sys.stderr
         )

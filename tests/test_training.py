@@ -148,6 +148,7 @@ def test_warm_start_with_a_new_network_parameter_raises(change):
         ([1e6, 1e4, 5e6], 1e9, False),  # large units: a floor of 1e6, not 1e-6
         ([3e9, 5e8, 2e9], 1e6, True),  # 2,000x the constant forecast's loss
         ([3e9, 5e8, 2e9], 0.0, False),  # below its first, 4x its best
+        ([3e-8, 5e-8, 4e-8], 4e-12, False),  # 1e4x a reference far below 1e-6
     ],
 )
 def test_explosion_is_judged_against_the_best_loss_with_a_floor(

@@ -6,7 +6,9 @@ mapped back with the same window's statistics. A series that drifts past every
 level seen in training then looks, to the model, like the training data did.
 This is the "subtract last" variant of RevIN (Kim et al., ICLR 2022) used by
 PatchTST, and the location part of neuralforecast's ``scaler_type`` and
-pytorch-forecasting's ``EncoderNormalizer``. With ``window_scale="mean_abs"`` each window is also divided by its own
+pytorch-forecasting's ``EncoderNormalizer``.
+
+With ``window_scale="mean_abs"`` each window is also divided by its own
 scale, the mean absolute value of each feature over its timesteps (DeepAR's
 mean scaling; with the shift, RevIN's full form), so that one model sees
 series of 100 and of 10,000 alike; a window whose scale is 0 keeps scale 1.

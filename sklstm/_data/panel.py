@@ -131,19 +131,19 @@ def make_panel_windows(
         - ``last_series_id``: ndarray of shape (n_series,), the series of
           each row of ``X_last``, in the given order.
 
-    Warns
-    -----
-    UserWarning
-        When some series are too short for one window
-        (``n_steps_in + n_steps_out`` steps): they give no training window,
-        but ``X_last`` still holds their last window.
-
     Raises
     ------
     ValueError
         When a series is shorter than ``n_steps_in`` (it cannot be forecast)
         or holds a missing value, when series have different numbers of
         features, or when no series is long enough for one window.
+
+    Warns
+    -----
+    UserWarning
+        When some series are too short for one window
+        (``n_steps_in + n_steps_out`` steps): they give no training window,
+        but ``X_last`` still holds their last window.
 
     See Also
     --------

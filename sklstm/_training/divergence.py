@@ -13,9 +13,10 @@ Two rules, applied to every fit whatever the engine:
   the loss of the constant forecast (each output's mean) of the training
   targets in the model's units, before the linear path takes its forecast
   off (:func:`reference_loss`); and never less than :data:`LOSS_FLOOR`.
-  A last loss more than :data:`CEILING_FACTOR` times the reference has
-  exploded too, above its first or not: a warm start with a learning rate
-  of 10 can explode within its first epoch.
+  A last loss more than :data:`CEILING_FACTOR` times the reference (taken
+  as at least :data:`LOSS_FLOOR`) has exploded too, above its first or
+  not: a warm start with a learning rate of 10 can explode within its
+  first epoch.
 
 So a model whose loss stays a thousandth of what a constant forecast would
 score is never called diverged: a network beside a linear path that fits
@@ -148,8 +149,9 @@ def check_loss_did_not_explode(losses, result, reference=0.0):
     Exploded: the last loss is above the first and more than
     :data:`EXPLOSION_FACTOR` times the best (lowest) one, taken as at least
     :data:`FLOOR_FRACTION` times ``reference`` and at least
-    :data:`LOSS_FLOOR`; or the last loss is more than :data:`CEILING_FACTOR`
-    times a positive ``reference``. ``losses`` are every epoch's from epoch 0, those of
+    :data:`LOSS_FLOOR`; or, with a positive ``reference``, the last loss is
+    more than :data:`CEILING_FACTOR` times ``reference`` (taken as at least
+    :data:`LOSS_FLOOR`). ``losses`` are every epoch's from epoch 0, those of
     earlier ``partial_fit`` calls included, so that the rule also judges a
     training run one epoch per call; ``result`` is the last call's
     :class:`~sklstm._training.stopping.FitResult`, which the error carries;
@@ -162,7 +164,8 @@ def check_loss_did_not_explode(losses, result, reference=0.0):
     floor = max(FLOOR_FRACTION * float(reference), LOSS_FLOOR)
     best, last = max(float(np.min(losses)), floor), losses[-1]
     grew = last > losses[0] and last > EXPLOSION_FACTOR * best
-    if not (grew or 0 < CEILING_FACTOR * reference < last):
+    ceiling = CEILING_FACTOR * max(float(reference), LOSS_FLOOR)
+    if not (grew or (reference > 0 and last > ceiling)):
         return
     raise TrainingDivergedError(
         f"Training diverged: the training loss grew from {np.min(losses):.4g} "
