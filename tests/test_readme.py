@@ -25,6 +25,11 @@ def test_readme_quickstart_runs(capsys):
     assert lines[1].startswith("[") and lines[1].endswith("]")  # cross_val_score
     # The forecasting section, on a real seasonal series: the LSTM with its
     # defaults beats the seasonal naive forecast and matches RidgeCV.
-    maes = {k: float(v) for k, v in (line.split(": MAE ") for line in lines[2:])}
+    forecasts = [line.split(": MAE ") for line in lines if ": MAE " in line]
+    maes = {k: float(v) for k, v in forecasts}
     assert maes["LSTMSeqRegressor"] < 0.9 * maes["same month last year"]
     assert maes["LSTMSeqRegressor"] < 1.05 * maes["RidgeCV"]
+    # The many-series section: one forecast row per series.
+    assert lines[-1] == "(3, 6)"
+    panel = namespace["panel"]
+    assert sorted(set(panel.series_id)) == ["a", "b", "c"]
