@@ -29,6 +29,13 @@ import numpy as np
 from sklearn.linear_model import RidgeCV
 
 from sklstm import LSTMSeqRegressor, make_panel_windows
+from sklstm._data.normalization import (
+    locations,
+    shift_inputs,
+    shift_targets,
+    unshift_targets,
+    window_scales,
+)
 
 from . import _competitions_data as data
 from ._common import ratio, verdict
@@ -43,21 +50,25 @@ TARGETS = {"yearly": 1.05, "other": 1.05, "quarterly": 1.0, "monthly": 1.0}
 FIT_LIMIT = 600.0
 
 
-def _normalized(X):
-    """Windows relative to their last value, over their mean absolute value."""
-    loc = X[:, -1:, :]
-    scale = np.abs(X).mean(axis=1, keepdims=True)
-    scale[scale == 0] = 1.0
-    return (X - loc) / scale, loc[:, :, 0], scale[:, :, 0]
-
-
 def global_ridge(panel):
-    """RidgeCV on every series' normalized windows; forecasts from the last ones."""
-    Z, loc, scale = _normalized(panel.X)
-    target = (panel.y - loc) / scale
-    ridge = RidgeCV(alphas=ALPHAS).fit(Z.reshape(len(Z), -1), target)
-    Z_last, loc_last, scale_last = _normalized(panel.X_last)
-    return ridge.predict(Z_last.reshape(len(Z_last), -1)) * scale_last + loc_last
+    """RidgeCV on every series' normalized windows; forecasts from the last ones.
+
+    Each window is taken relative to its last value and divided by its mean
+    absolute value with sklstm's own functions (``window_scale="mean_abs"``),
+    the target alike, and the forecasts are mapped back per window.
+    """
+    index = np.array([0])
+
+    def normalized(X):
+        loc, scale = locations(X, "last"), window_scales(X, "mean_abs")
+        return shift_inputs(X, loc, scale).reshape(len(X), -1), loc, scale
+
+    Z, loc, scale = normalized(panel.X)
+    target = shift_targets(panel.y[:, :, np.newaxis], loc, index, scale)
+    ridge = RidgeCV(alphas=ALPHAS).fit(Z, target[:, :, 0])
+    Z_last, loc_last, scale_last = normalized(panel.X_last)
+    pred = ridge.predict(Z_last)[:, :, np.newaxis]
+    return unshift_targets(pred, loc_last, index, scale_last)[:, :, 0]
 
 
 def _check(name, forecasts, n_series, horizon):
