@@ -9,7 +9,6 @@ from sklstm._tutorial import (
     SETTINGS,
     format_seed_table,
     format_table,
-    run_experiment,
 )
 from sklstm.datasets import load_reference
 
@@ -27,12 +26,11 @@ def test_network_alone_is_the_tutorials_training_and_defaults_are_sklstms():
 def test_one_to_many_2_is_one_step_of_two_features():
     # [x1 + 1, x2 + 1]: each target feature continues its own input feature.
     # Read as two steps of one feature, the second "step" continued feature 1
-    # and the stacked network alone missed the tutorial's error (median 0.43).
+    # and the stacked network alone missed the tutorial's error (median 0.43);
+    # tests/test_main.py checks that every network alone now beats it.
     data = load_reference("one_to_many_2")
     assert data.n_target_features == 2
     np.testing.assert_array_equal(data.y, data.X[:, 0, :] + 1)
-    result = run_experiment("one_to_many_2", "stacked", epochs=30)
-    assert result["error"] < result["printed_error"] == pytest.approx(0.02)
 
 
 @pytest.mark.parametrize("seeds", [1, 2])
