@@ -62,7 +62,7 @@ def test_a_long_frame_gives_the_windows_of_its_series_in_any_row_order():
 
 
 def test_a_long_frame_with_input_features_predicts_y():
-    frame = _long(SERIES).assign(hour=lambda f: f["ds"].dt.dayofweek.astype(float))
+    frame = _long(SERIES).assign(day=lambda f: f["ds"].dt.day_of_week.astype(float))
     panel = make_panel_windows(frame, 3, 2)
     assert panel.X.shape[2] == 2 and panel.y.shape == (len(panel.X), 2)
     np.testing.assert_array_equal(
