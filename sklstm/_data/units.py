@@ -108,6 +108,7 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         with_linear = est.linear_path == "ridge"
         if with_linear and level is not None:
             lin["level_mean_"], lin["level_scale_"] = fit_stats(level)
+    targets = y3
     if with_linear:
         Z = _features(X, level, lin)  # built once: fitted on, then taken off
         if not reuse:
@@ -115,8 +116,6 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
             lin.update(linear_coef_=coef, linear_intercept_=intercept)
             lin["linear_alpha_"] = alpha
         coef, intercept = lin["linear_coef_"], lin["linear_intercept_"]
-    targets = y3
-    if with_linear:
         y3 = y3 - linear.predict(Z, coef, intercept, y3.shape[1:])
     state = dict(
         input_shape_=tuple(X.shape[1:]),
@@ -138,11 +137,9 @@ def _level(loc, scale):
 
 def _features(X, level, lin):
     """The linear path's features of windows ``X`` (model units)."""
-    if lin["level_mean_"] is not None:
-        level = scale(level, lin["level_mean_"], lin["level_scale_"])
-    else:
-        level = None
-    return linear.features(X, level)
+    if lin["level_mean_"] is None:
+        return linear.features(X)
+    return linear.features(X, scale(level, lin["level_mean_"], lin["level_scale_"]))
 
 
 def inputs_to_model_units(est, X):
@@ -164,7 +161,7 @@ def inputs_to_model_units(est, X):
     lin = None
     if est.linear_coef_ is not None:
         lin_state = {name: getattr(est, name) for name in _LINEAR}
-        Z = _features(X, None if loc is None else _level(loc, sc), lin_state)
+        Z = _features(X, _level(loc, sc), lin_state)
         lin = linear.predict(
             Z, est.linear_coef_, est.linear_intercept_, est.output_shape_
         )
