@@ -121,3 +121,10 @@ def test_bad_panels_get_a_clear_error(data, kwargs, error, match):
     kwargs = {"n_steps_in": 3, "n_steps_out": 1, **kwargs}
     with pytest.raises(error, match=match):
         make_panel_windows(data, **kwargs)
+
+
+def test_ids_of_any_hashable_kind_are_kept_as_they_are():
+    series = {("store 1", "item 7"): np.arange(6.0), ("store 2", "item 7"): np.ones(5)}
+    panel = make_panel_windows(series, 3, 1)
+    assert panel.last_series_id.tolist() == list(series)
+    assert panel.series_id.tolist()[-2:] == list(series)

@@ -206,17 +206,18 @@ def make_panel_windows(
         )
     window = n_steps_in + n_steps_out
     dtype = np.result_type(*(values.dtype for values, _ in arrays.values()))
-    Xs, ys, ids, ends, no_window = [], [], [], [], []
-    for key, (values, _) in arrays.items():
-        values = values.astype(dtype, copy=False)
+    series = [values.astype(dtype, copy=False) for values, _ in arrays.values()]
+    keys = _ids(list(arrays))
+    Xs, ys, positions, ends, no_window = [], [], [], [], []
+    for position, values in enumerate(series):
         if len(values) < window:
-            no_window.append(key)
+            no_window.append(keys[position])
             continue
         start = (len(values) - window) % stride
         X, y = cut(values, n_steps_in, n_steps_out, targets, stride, start)
         Xs.append(X)
         ys.append(y)
-        ids.append(np.full(len(X), key, dtype=object))
+        positions.append(np.full(len(X), position))
         ends.append(np.arange(len(X) - 1, -1, -1) * stride)
     if not Xs:
         raise ValueError(
@@ -236,23 +237,22 @@ def make_panel_windows(
     y = np.concatenate(ys)[order]
     if len(targets) == 1:
         y = y.reshape(len(y), -1)
-    keys = list(arrays)
     return Bunch(
         X=np.concatenate(Xs)[order],
         y=y,
-        series_id=_ids(np.concatenate(ids)[order]),
+        series_id=keys[np.concatenate(positions)[order]],
         steps_to_end=steps_to_end[order],
-        X_last=np.stack(
-            [arrays[k][0][-n_steps_in:].astype(dtype, copy=False) for k in keys]
-        ),
-        last_series_id=_ids(np.array(keys + [None], dtype=object)[:-1]),
+        X_last=np.stack([values[-n_steps_in:] for values in series]),
+        last_series_id=keys,
     )
 
 
-def _ids(ids):
-    """Ids as a plain NumPy array when they are all ints or all strings."""
-    if all(isinstance(i, (Integral, np.integer)) for i in ids):
-        return ids.astype(np.int64)
-    if all(isinstance(i, str) for i in ids):
-        return ids.astype(str)
+def _ids(keys):
+    """The series ids as an array: of ints or strings when they all are."""
+    if all(isinstance(k, (Integral, np.integer)) for k in keys):
+        return np.asarray(keys, dtype=np.int64)
+    if all(isinstance(k, str) for k in keys):
+        return np.asarray(keys, dtype=str)
+    ids = np.empty(len(keys), dtype=object)  # tuples and the like, as they are
+    ids[:] = keys
     return ids
