@@ -13,11 +13,13 @@ from sklstm import (
     save,
 )
 from sklstm._data.normalization import (
+    from_log,
     infer_index,
     locations,
     resolve,
     shift_inputs,
     shift_targets,
+    to_log,
     unshift_targets,
     window_scales,
 )
@@ -186,7 +188,7 @@ def test_single_sample_partial_fit_and_warm_start_keep_the_normalization():
     assert len(est.history_["loss"]) == 3
 
 
-@pytest.mark.parametrize("window_scale", [None, "mean_abs"])
+@pytest.mark.parametrize("window_scale", [None, "mean_abs", "log"])
 def test_pickle_save_and_load_round_trips(tmp_path, window_scale):
     X, y = make_windows(_trend() + 5.0, 8, 3)
     est = LSTMSeqRegressor(
@@ -264,3 +266,42 @@ def test_window_scale_is_safe_on_zero_windows_and_undone_in_intervals():
     assert np.all(np.isfinite(bounds))
     assert np.all(bounds[..., 0, 0] <= y_pred) and np.all(y_pred <= bounds[..., 1, 0])
     assert_allclose(y_pred, conformal.estimator_.predict(X))
+
+
+# ------------------------------------------------------------- log scale
+def test_to_log_round_trips_chosen_features_and_refuses_values_at_minus_one():
+    X = np.array([[[0.0, -5.0], [3.0, -7.0]]], np.float32)
+    logged = to_log(X, "the inputs", np.array([0]))
+    assert_allclose(logged[..., 0], np.log1p(X[..., 0]))
+    assert_array_equal(logged[..., 1], X[..., 1])  # other features untouched
+    assert_array_equal(X[0, :, 0], [0.0, 3.0])  # a copy, not the caller's array
+    assert_allclose(from_log(logged[..., 0]), X[..., 0], rtol=1e-6)
+    with pytest.raises(ValueError, match=r"above -1; the smallest is -7.+mean_abs"):
+        to_log(X, "the inputs")
+
+
+@pytest.mark.parametrize("loss", ["mse", "quantile"])
+def test_log_scale_is_the_fit_in_log1p_mapped_back(loss):
+    """window_scale="log" = the same fit on log1p(series), forecasts expm1'd."""
+    series = (2.0 + np.sin(np.arange(60) * np.pi / 3)) * np.linspace(1, 30, 60)
+    X, y = make_windows(series, 6, 3)
+    params = {**FAST, "linear_path": "ridge", "loss": loss}
+    est = LSTMSeqRegressor(window_scale="log", **params).fit(X, y)
+    by_hand = LSTMSeqRegressor(**params).fit(np.log1p(X), np.log1p(y))
+    assert est.window_scale_ == "log"
+    assert_allclose(est.predict(X), np.expm1(by_hand.predict(np.log1p(X))), rtol=1e-4)
+    if loss == "quantile":
+        q = est.predict_quantiles(X)
+        assert np.all(np.diff(q, axis=-1) >= 0)  # expm1 keeps them in order
+        assert_allclose(q, np.expm1(by_hand.predict_quantiles(np.log1p(X))), rtol=1e-4)
+
+
+def test_log_scale_refuses_values_at_minus_one_and_leaves_the_model_unchanged():
+    X, y = make_windows(_trend() + 5.0, 8, 3)
+    est = LSTMSeqRegressor(window_scale="log", **FAST).fit(X, y)
+    before = est.predict(X)
+    with pytest.raises(ValueError, match="log1p of the targets"):
+        est.fit(X, y - 100.0)
+    with pytest.raises(ValueError, match="log1p of the inputs' target features"):
+        est.predict(X - 100.0)
+    assert_array_equal(est.predict(X), before)

@@ -12,6 +12,11 @@ With ``window_scale="mean_abs"`` each window is also divided by its own
 scale, the mean absolute value of each feature over its timesteps (DeepAR's
 mean scaling; with the shift, RevIN's full form), so that one model sees
 series of 100 and of 10,000 alike; a window whose scale is 0 keeps scale 1.
+With ``window_scale="log"`` the features the targets continue, and the
+targets, are taken as ``log1p`` first (:func:`to_log`) and forecasts mapped
+back with ``expm1`` (:func:`from_log`): the shift by the location then
+divides by the window's level, so that a season or a trend that grows with
+the level (multiplicative) looks alike at every level.
 The global scale is left to :mod:`sklstm._data.scaling`, which is fitted on
 the normalized windows.
 
@@ -40,11 +45,13 @@ __all__ = [
     "CLEAR",
     "METHODS",
     "SCALES",
+    "from_log",
     "infer_index",
     "locations",
     "resolve",
     "shift_inputs",
     "shift_targets",
+    "to_log",
     "unshift_targets",
     "window_scales",
 ]
@@ -53,7 +60,7 @@ __all__ = [
 METHODS = ("last", "mean")
 
 #: The window scales :func:`window_scales` knows.
-SCALES = ("mean_abs",)
+SCALES = ("mean_abs", "log")
 
 
 def _index(target_feature_index, n_in, n_out):
@@ -187,13 +194,44 @@ def window_scales(X, method):
 
     ``"mean_abs"``: the mean absolute value over the window's timesteps. A
     scale that is 0 (a window of zeros) or not finite is 1, so such a
-    window is only shifted.
+    window is only shifted. ``"log"`` and None: None (in log space the
+    shift divides by the level; nothing else divides).
     """
+    if method is None or method == "log":
+        return None
     if method != "mean_abs":
         raise ValueError(f"unknown window scale {method!r}; use one of {SCALES}.")
     scale = np.abs(X).mean(axis=1, keepdims=True, dtype=np.float64)
     scale[~(np.isfinite(scale) & (scale > 0))] = 1.0
     return scale.astype(np.float32)
+
+
+def to_log(values, what, features=None, *, inplace=False):
+    """``log1p`` of ``values`` (only of ``features`` on the last axis, if given).
+
+    Raises
+    ------
+    ValueError
+        If a value to take is at or below -1, naming ``what`` and the fix.
+    """
+    part = values if features is None else values[..., features]
+    low = np.min(part) if part.size else 0.0
+    if not low > -1:
+        raise ValueError(
+            f"window_scale='log' takes log1p of {what}, which must be above "
+            f"-1; the smallest is {low:g}. Use window_scale='mean_abs' or "
+            "None for series at or below -1 (or shift them up first)."
+        )
+    if features is None:
+        return np.log1p(values, out=values if inplace else None)
+    out = values if inplace else values.copy()
+    out[..., features] = np.log1p(part)
+    return out
+
+
+def from_log(values):
+    """The inverse of :func:`to_log`: ``expm1``."""
+    return np.expm1(values)
 
 
 def shift_inputs(X, loc, scale=None, *, inplace=False):

@@ -16,10 +16,12 @@ import numpy as np
 from .._model import linear
 from . import validation as V
 from .normalization import (
+    from_log,
     locations,
     resolve,
     shift_inputs,
     shift_targets,
+    to_log,
     unshift_targets,
     window_scales,
 )
@@ -88,8 +90,11 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         window_scale = None if window[0] is None else est.window_scale
     level = None
     if window[0] is not None:
+        if window_scale == "log":
+            X = _log_inputs(X, window[1], inplace=owned(X, X_in))
+            y3 = to_log(y3, "the targets")
         loc = locations(X, window[0])
-        sc = None if window_scale is None else window_scales(X, window_scale)
+        sc = window_scales(X, window_scale)
         y3 = shift_targets(y3, loc, window[1], sc)
         X = shift_inputs(X, loc, sc, inplace=owned(X, X_in))
         level = _level(loc, sc)
@@ -130,6 +135,11 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
     return X, y3, w, state, targets
 
 
+def _log_inputs(X, index, *, inplace):
+    """``log1p`` of the input features that the targets continue."""
+    return to_log(X, "the inputs' target features", np.unique(index), inplace=inplace)
+
+
 def _level(loc, scale):
     """Each window's level for the linear path: its location, over its scale."""
     return loc if scale is None else loc / scale
@@ -152,9 +162,10 @@ def inputs_to_model_units(est, X):
     X = V.check_sequences(est, X, reset=False)
     loc = sc = None
     if est.window_normalization_ is not None:
+        if est.window_scale_ == "log":
+            X = _log_inputs(X, est.target_feature_index_, inplace=owned(X, X_in))
         loc = locations(X, est.window_normalization_)
-        if est.window_scale_ is not None:
-            sc = window_scales(X, est.window_scale_)
+        sc = window_scales(X, est.window_scale_)
         X = shift_inputs(X, loc, sc, inplace=owned(X, X_in))
     if est.x_mean_ is not None:
         X = scale(X, est.x_mean_, est.x_scale_, inplace=owned(X, X_in))
@@ -184,4 +195,6 @@ def from_model_units(est, y_pred, context):
         y_pred = unscale(y_pred, est.y_mean_, est.y_scale_)
     if loc is not None:
         y_pred = unshift_targets(y_pred, loc, est.target_feature_index_, sc)
+        if est.window_scale_ == "log":
+            y_pred = from_log(y_pred)
     return np.moveaxis(y_pred, 0, -1) if levels else y_pred

@@ -83,15 +83,20 @@ class LSTMSeqRegressor(
         their inputs; only the targets are shifted. "auto" is "last" when
         ``target_feature_index`` resolves, else None. Use None when the
         target does not continue the inputs. See :ref:`forecasting`.
-    window_scale : {"mean_abs"} or None, default=None
+    window_scale : {"mean_abs", "log"} or None, default=None
         With window normalization, also divide every window by its own
-        scale, the mean absolute value of each feature over its timesteps
-        (DeepAR's mean scaling; RevIN's full form), and predict the change
-        relative to it; predictions (and quantiles, and conformal
-        intervals) are mapped back with the same window's scale. One model
-        then sees series of 100 and of 10,000 alike: meant for many series
-        at once (:func:`~sklstm.make_panel_windows`). A window of zeros
-        keeps scale 1. No effect without window normalization.
+        scale, and predict the change relative to it; predictions (and
+        quantiles, and conformal intervals) are mapped back with the same
+        window's scale. One model then sees series of 100 and of 10,000
+        alike: meant for many series at once
+        (:func:`~sklstm.make_panel_windows`). "mean_abs": the mean absolute
+        value of each feature over its timesteps (DeepAR's mean scaling;
+        RevIN's full form); a window of zeros keeps scale 1. "log": the
+        features the targets continue, and the targets, are taken as
+        ``log1p`` (values must be above -1) and forecasts mapped back with
+        ``expm1``, so the shift divides by the level: for seasons and
+        trends that grow with the level (multiplicative), such as tourist
+        numbers or sales. No effect without window normalization.
     target_feature_index : int, list of int or None, default=None
         The input feature each target feature continues (one int for all).
         None: the target's own feature when the feature counts match, the
@@ -217,7 +222,7 @@ out_features) or None
         Shape of one target sample as given to fit; ``predict`` returns it.
     window_normalization_ : {"last", "mean"} or None
         The window normalization the fit used ("auto" resolved).
-    window_scale_ : {"mean_abs"} or None
+    window_scale_ : {"mean_abs", "log"} or None
         The window scale the fit used (None without window normalization).
     target_feature_index_ : ndarray of shape (out_features,) or None
         The input feature each target feature continues (None without
