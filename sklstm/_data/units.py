@@ -14,6 +14,7 @@ their own.
 import numpy as np
 
 from .._model import linear
+from . import covariates as C
 from . import validation as V
 from .normalization import (
     from_log,
@@ -62,7 +63,8 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         divergence rule judges the network's loss by.
     """
     X_in = X
-    X = V.check_sequences(est, X, reset=not reuse)
+    future = est.future_features_ if reuse else est.future_features
+    X = V.check_sequences(est, X, reset=not reuse, allow_nan=future is not None)
     y3, target_shape = V.check_targets(y, len(X), est.n_target_features)
     X, y3, w = V.check_weights(sample_weight, X, y3)
     if split:  # before anything is fitted
@@ -73,6 +75,10 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
             f"predicts {est.output_shape_}; set warm_start=False to fit a new "
             "model."
         )
+    n_out = y3.shape[1]
+    if not reuse:
+        future = C.resolve(future, X.shape[2], n_out, X.shape[1])
+    past = C.past_steps(X, future, n_out)
     if reuse:
         window = est.window_normalization_, est.target_feature_index_
         window_scale = est.window_scale_
@@ -82,29 +88,31 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         window = resolve(
             est.window_normalization,
             est.target_feature_index,
-            X.shape[1:],
+            past.shape[1:],
             y3.shape[1:],
-            X,
+            past,
             y3,
         )
+        C.check_not_target(est.future_features, future, window[1])
         window_scale = None if window[0] is None else est.window_scale
+    X = C.split_check(X, future, n_out, copy=not owned(X, X_in))
     level = None
     if window[0] is not None:
         if window_scale == "log":
             X = _log_inputs(X, window[1], inplace=owned(X, X_in))
             y3 = to_log(y3, "the targets")
-        loc = locations(X, window[0])
-        sc = window_scales(X, window_scale)
+        loc, sc = _window_stats(X, window, window_scale, future, n_out)
         y3 = shift_targets(y3, loc, window[1], sc)
-        X = shift_inputs(X, loc, sc, inplace=owned(X, X_in))
+        X = _shift(X, loc, sc, future, n_out, inplace=owned(X, X_in))
         level = _level(loc, sc)
     if not reuse:
         stats = None
         if standardizes(est, window[0]):
-            stats = (*fit_stats(X), *fit_stats(y3))
+            stats = (*fit_stats(C.past_steps(X, future, n_out)), *fit_stats(y3))
     if stats is not None:
         X = scale(X, *stats[:2], inplace=owned(X, X_in))
         y3 = scale(y3, *stats[2:])
+    X = C.clear_unread(X, future, n_out)
     if reuse:
         lin = {name: getattr(est, name, None) for name in _LINEAR}
         with_linear = lin["linear_coef_"] is not None
@@ -129,6 +137,7 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         window_normalization_=window[0],
         target_feature_index_=window[1],
         window_scale_=window_scale,
+        future_features_=future,
         **dict(zip(_STATS, stats or [None] * 4)),
         **lin,
     )
@@ -138,6 +147,22 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
 def _log_inputs(X, index, *, inplace):
     """``log1p`` of the input features that the targets continue."""
     return to_log(X, "the inputs' target features", np.unique(index), inplace=inplace)
+
+
+def _window_stats(X, window, window_scale, future, n_out):
+    """Each window's location and scale, from its input steps only; the
+    future-known features keep their level (location 0, scale 1)."""
+    past = C.past_steps(X, future, n_out)
+    loc = locations(past, window[0])
+    sc = window_scales(past, window_scale)
+    return C.keep_level(loc, sc, future)
+
+
+def _shift(X, loc, sc, future, n_out, *, inplace):
+    """:func:`shift_inputs` judged by the input steps (one step: unshifted)."""
+    if C.past_steps(X, future, n_out).shape[1] == 1:
+        return X
+    return shift_inputs(X, loc, sc, inplace=inplace)
 
 
 def _level(loc, scale):
@@ -159,16 +184,19 @@ def inputs_to_model_units(est, X):
     None) is what :func:`from_model_units` needs to map the predictions back.
     """
     X_in = X
-    X = V.check_sequences(est, X, reset=False)
+    future, n_out = est.future_features_, est.output_shape_[0]
+    X = V.check_sequences(est, X, reset=False, allow_nan=future is not None)
+    X = C.split_check(X, future, n_out, copy=not owned(X, X_in))
+    window = est.window_normalization_, est.target_feature_index_
     loc = sc = None
-    if est.window_normalization_ is not None:
+    if window[0] is not None:
         if est.window_scale_ == "log":
-            X = _log_inputs(X, est.target_feature_index_, inplace=owned(X, X_in))
-        loc = locations(X, est.window_normalization_)
-        sc = window_scales(X, est.window_scale_)
-        X = shift_inputs(X, loc, sc, inplace=owned(X, X_in))
+            X = _log_inputs(X, window[1], inplace=owned(X, X_in))
+        loc, sc = _window_stats(X, window, est.window_scale_, future, n_out)
+        X = _shift(X, loc, sc, future, n_out, inplace=owned(X, X_in))
     if est.x_mean_ is not None:
         X = scale(X, est.x_mean_, est.x_scale_, inplace=owned(X, X_in))
+    X = C.clear_unread(X, future, n_out)
     lin = None
     if est.linear_coef_ is not None:
         lin_state = {name: getattr(est, name) for name in _LINEAR}

@@ -22,12 +22,14 @@ __all__ = [
 ]
 
 
-def check_sequences(estimator, X, *, reset):
+def check_sequences(estimator, X, *, reset, allow_nan=False):
     """Validate X and return it as float32 of shape (n, timesteps, features).
 
     A 2-D X is read as univariate series: every column is one timestep of a
     single feature (the reading of tslearn, aeon and sktime, and
-    :class:`~sklstm.SequenceReshaper`'s default).
+    :class:`~sklstm.SequenceReshaper`'s default). ``allow_nan``: let NaN
+    through, for the caller to check where it may be
+    (:mod:`sklstm._data.covariates`).
     """
     try:
         X = validate_data(
@@ -37,6 +39,7 @@ def check_sequences(estimator, X, *, reset):
             allow_nd=True,
             dtype=np.float32,
             ensure_min_samples=1,
+            ensure_all_finite="allow-nan" if allow_nan else True,
         )
     except ValueError as exc:
         # Detected by shape, not by the wording of scikit-learn's message.

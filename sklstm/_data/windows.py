@@ -8,7 +8,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 __all__ = [
     "check_positive_int",
     "cut",
+    "future_window",
     "make_windows",
+    "resolve_future",
     "resolve_targets",
     "to_array",
 ]
@@ -68,8 +70,8 @@ def to_array(series):
     return values, labels
 
 
-def resolve_targets(target_columns, n_features, labels):
-    """Return the list of target column positions."""
+def resolve_targets(target_columns, n_features, labels, what="target"):
+    """Return the list of target (or ``what``) column positions."""
     if target_columns is None:
         return list(range(n_features))
     if isinstance(target_columns, (str, bytes)) or np.ndim(target_columns) == 0:
@@ -78,7 +80,8 @@ def resolve_targets(target_columns, n_features, labels):
         requested = list(target_columns)
     if not requested:
         raise ValueError(
-            "target_columns is empty; pass None for all columns or at least one column."
+            f"{what}_columns is empty; pass None for all columns or at least "
+            "one column."
         )
     valid = f"positions 0..{n_features - 1}" if n_features > 1 else "position 0"
     if labels is not None:
@@ -88,31 +91,60 @@ def resolve_targets(target_columns, n_features, labels):
         if isinstance(col, (Integral, np.integer)) and not isinstance(col, bool):
             if not -n_features <= col < n_features:
                 raise ValueError(
-                    f"target column {col} is out of range for a series with "
+                    f"{what} column {col} is out of range for a series with "
                     f"{n_features} column(s); use {valid}."
                 )
             positions.append(int(col) % n_features)
         elif labels is not None and col in labels:
             positions.append(labels.index(col))
         else:
-            raise ValueError(f"unknown target column {col!r}; use {valid}.")
+            raise ValueError(f"unknown {what} column {col!r}; use {valid}.")
     return positions
 
 
-def cut(values, n_steps_in, n_steps_out, targets, stride, start=0):
+def cut(values, n_steps_in, n_steps_out, targets, stride, start=0, future=None):
     """Windows of a 2-D ``(n_times, n_features)`` array: 3-D ``X`` and ``y``.
 
     The first window starts at ``start``, the next ones every ``stride``
     steps; ``values`` must hold at least one window. The arrays are fresh
-    C-contiguous copies (``targets`` picks the target columns).
+    C-contiguous copies (``targets`` picks the target columns). With
+    ``future`` (column positions), ``X`` also spans the forecast period,
+    where every other column is NaN (see :func:`future_window`).
     """
     window = n_steps_in + n_steps_out
     # (n_windows, n_features, window) -> (n_windows, window, n_features)
     windows = sliding_window_view(values[start:], window, axis=0)[::stride]
     windows = windows.transpose(0, 2, 1)
-    X = np.array(windows[:, :n_steps_in, :], order="C", copy=True)
+    steps = n_steps_in if future is None else window
+    X = np.array(windows[:, :steps, :], order="C", copy=True)
+    if future is not None:
+        X = future_window(X, n_steps_out, future)
     y = np.array(windows[:, n_steps_in:, targets], order="C", copy=True)
     return X, y
+
+
+def future_window(X, n_steps_out, future):
+    """``X`` (float) with NaN over its last ``n_steps_out`` steps, except in
+    the ``future`` columns: the values not known ahead are not given."""
+    X = X if X.dtype.kind == "f" else X.astype(np.float64)
+    unknown = np.setdiff1d(np.arange(X.shape[2]), future)
+    X[:, -n_steps_out:, unknown] = np.nan
+    return X
+
+
+def resolve_future(future_columns, n_features, labels, targets):
+    """Positions of ``future_columns`` (None: None); none may be a target."""
+    if future_columns is None:
+        return None
+    future = resolve_targets(future_columns, n_features, labels, what="future")
+    clash = sorted(set(future) & set(targets))
+    if clash:
+        raise ValueError(
+            f"future_columns {future_columns!r} include the target column(s) "
+            f"{clash}: a target's future is what is forecast, not an input. "
+            "Drop them from future_columns."
+        )
+    return future
 
 
 def make_windows(
@@ -121,6 +153,7 @@ def make_windows(
     n_steps_out=1,
     *,
     target_columns=None,
+    future_columns=None,
     stride=1,
     flatten_target=False,
 ):
@@ -150,6 +183,14 @@ def make_windows(
         Integers are positions (as with ``.iloc``, negatives allowed); other
         values are column labels of a DataFrame (or the name of a Series).
 
+    future_columns : int, str or list of those, default=None
+        Columns known over the forecast period (calendar, weather forecasts,
+        planned prices), for ``LSTMSeqRegressor(future_features=...)``.
+        With them every input window also spans the forecast period:
+        ``X`` has ``n_steps_in + n_steps_out`` steps (and a float dtype),
+        and over its last ``n_steps_out`` steps every other column is NaN.
+        No target column may be among them.
+
     stride : int, default=1
         Number of time steps between the starts of consecutive windows.
 
@@ -162,7 +203,9 @@ def make_windows(
     Returns
     -------
     X : ndarray of shape (n_windows, n_steps_in, n_features)
-        Input windows; a 1-D series has ``n_features=1``.
+        Input windows; a 1-D series has ``n_features=1``. With
+        ``future_columns``: ``(n_windows, n_steps_in + n_steps_out,
+        n_features)``.
 
     y : ndarray
         Values following each window: shape ``(n_windows, n_steps_out)`` for
@@ -210,6 +253,7 @@ def make_windows(
         values = values[:, np.newaxis]
     n_times, n_features = values.shape
     targets = resolve_targets(target_columns, n_features, labels)
+    future = resolve_future(future_columns, n_features, labels, targets)
 
     window = n_steps_in + n_steps_out
     if n_times < window:
@@ -219,7 +263,7 @@ def make_windows(
             f"of length >= {window} or use shorter windows."
         )
 
-    X, y = cut(values, n_steps_in, n_steps_out, targets, stride)
+    X, y = cut(values, n_steps_in, n_steps_out, targets, stride, future=future)
     if one_d or flatten_target:
         y = y.reshape(y.shape[0], -1)
     return X, y

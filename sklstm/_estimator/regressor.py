@@ -97,6 +97,18 @@ class LSTMSeqRegressor(
         ``expm1``, so the shift divides by the level: for seasons and
         trends that grow with the level (multiplicative), such as tourist
         numbers or sales. No effect without window normalization.
+    future_features : int, list of int or None, default=None
+        Input features known over the forecast period (calendar, weather
+        forecasts, planned prices). With them every window of ``X`` spans
+        the input steps *and* the forecast period: shape ``(n,
+        n_steps_in + n_steps_out, features)``, as
+        ``make_windows(..., future_columns=...)`` cuts it. In the last
+        ``n_steps_out`` steps only these features are read (the others may
+        be NaN); the encoder-decoders feed them to the decoder step by
+        step, the other architectures to their output layer, and the
+        linear path sees them too. They keep their level under window
+        normalization (only standardized). A feature the target continues
+        cannot be one. See :ref:`covariates`.
     target_feature_index : int, list of int or None, default=None
         The input feature each target feature continues (one int for all).
         None: the target's own feature when the feature counts match, the
@@ -224,6 +236,8 @@ out_features) or None
         The window normalization the fit used ("auto" resolved).
     window_scale_ : {"mean_abs", "log"} or None
         The window scale the fit used (None without window normalization).
+    future_features_ : ndarray of int or None
+        The future-known input features, sorted (None without them).
     target_feature_index_ : ndarray of shape (out_features,) or None
         The input feature each target feature continues (None without
         window normalization).
@@ -265,6 +279,7 @@ out_features) or None
         "standardize": [StrOptions({"auto"}), "boolean"],
         "window_normalization": [StrOptions({"auto", *WINDOW_METHODS}), None],
         "window_scale": [StrOptions(set(WINDOW_SCALES)), None],
+        "future_features": [Integral, "array-like", None],
         "target_feature_index": [Integral, "array-like", None],
         "optimizer": [str, keras.optimizers.Optimizer, type],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
@@ -300,6 +315,7 @@ out_features) or None
         standardize="auto",
         window_normalization="auto",
         window_scale=None,
+        future_features=None,
         target_feature_index=None,
         optimizer="adam",
         learning_rate=None,
@@ -332,6 +348,7 @@ out_features) or None
         self.standardize = standardize
         self.window_normalization = window_normalization
         self.window_scale = window_scale
+        self.future_features = future_features
         self.target_feature_index = target_feature_index
         self.optimizer = optimizer
         self.learning_rate = learning_rate

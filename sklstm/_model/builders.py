@@ -99,19 +99,31 @@ def _check_meta(meta):
     return tuple(int(meta[k]) for k in keys)
 
 
-def _vector_stack(x, n_layers, s_out, f_out, k, head, block):
-    """The "vector" family: a stack ending in one vector, a ``Dense`` head."""
+def _vector_stack(x, ahead, n_layers, s_out, f_out, k, head, block, hidden):
+    """The "vector" family: a stack ending in one vector, a ``Dense`` head.
+
+    The forecast period's covariates ``ahead``, if any, join the vector
+    through a ``hidden`` relu layer, so that they act on the forecast
+    nonlinearly and together with the past (a head alone would add them
+    linearly, as the linear path already does).
+    """
     for i in range(n_layers):
         x = block(x, return_sequences=i < n_layers - 1)
+    if ahead is not None:
+        x = keras.layers.Concatenate()([x, keras.layers.Flatten()(ahead)])
+        x = hidden(x)
     x = head(s_out * f_out * k)(x)
     return keras.layers.Reshape((s_out, f_out * k))(x)
 
 
-def _encoder_decoder_stack(x, n_layers, s_out, f_out, k, head, block):
-    """The "encoder_decoder" family: encoder, ``RepeatVector``, decoder, per step."""
+def _encoder_decoder_stack(x, ahead, n_layers, s_out, f_out, k, head, block, hidden):
+    """The "encoder_decoder" family: encoder, ``RepeatVector``, decoder, per
+    step; the decoder reads each step's covariates ``ahead``, if any."""
     for i in range(n_layers):
         x = block(x, return_sequences=i < n_layers - 1)
     x = keras.layers.RepeatVector(s_out)(x)
+    if ahead is not None:
+        x = keras.layers.Concatenate()([x, ahead])
     for _ in range(n_layers):
         x = block(x, return_sequences=True)
     return keras.layers.TimeDistributed(head(f_out * k))(x)
@@ -129,6 +141,7 @@ def build_model(
     activation="tanh",
     dropout=0.0,
     recurrent_dropout=0.0,
+    future=False,
     seed=None,
 ):
     """Build one of the five reference architectures by name.
@@ -169,6 +182,13 @@ def build_model(
         Activation of the recurrent layers.
     dropout, recurrent_dropout : float, default=0.0
         Dropout on the inputs and on the recurrent state of every layer.
+    future : bool, default=False
+        The input's last ``n_steps_out`` steps are the forecast period, with
+        the covariates known ahead (and zeros for the rest): the recurrent
+        stack reads the steps before them; the forecast period goes, with
+        the encoding, through a relu ``Dense`` of ``units`` before the head
+        (vector family) or into the decoder, step by step
+        (encoder-decoders).
     seed : int or None, default=None
         Root seed for every initializer and dropout mask.
 
@@ -211,6 +231,11 @@ def build_model(
             f"{' or '.join(deeper)} for another depth."
         )
     t_in, f_in, s_out, f_out = _check_meta(meta)
+    if future and t_in <= s_out:
+        raise ValueError(
+            f"future=True needs inputs longer than the {s_out} forecast steps "
+            f"they end with; got n_timesteps_in={t_in}."
+        )
     seeds = LayerSeeds(seed)
 
     def block(x, return_sequences):
@@ -229,9 +254,21 @@ def build_model(
     def head(n_outputs):
         return _head(n_outputs, seeds, zero_head)
 
+    def hidden(x):
+        return keras.layers.Dense(
+            units,
+            activation="relu",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
+        )(x)
+
     inputs = keras.Input((t_in, f_in))
+    x, ahead = inputs, None
+    if future:  # the steps before the forecast period, and the period itself
+        x = keras.layers.Cropping1D((0, s_out))(inputs)
+        ahead = keras.layers.Cropping1D((t_in - s_out, 0))(inputs)
     k = 1 if quantiles is None else len(quantiles)
-    x = _FAMILIES[arch.family](inputs, n_layers, s_out, f_out, k, head, block)
+    family = _FAMILIES[arch.family]
+    x = family(x, ahead, n_layers, s_out, f_out, k, head, block, hidden)
     return keras.Model(inputs, _quantile_head(x, quantiles))
 
 

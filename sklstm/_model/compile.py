@@ -7,6 +7,8 @@ own helpers, so SciKeras-style routing keeps working.
 import inspect
 import threading
 
+import numpy as np
+
 from .._utils.routing import is_routed
 from .._utils.scikeras import (
     get_loss_class_function_or_string,
@@ -147,6 +149,7 @@ def _build_compiled_model(est, input_shape, output_shape, seed):
         activation=est.activation,
         dropout=est.dropout,
         recurrent_dropout=est.recurrent_dropout,
+        future=est.future_features is not None,
         seed=seed,
     )
     model.compile(**compile_kwargs(est))
@@ -163,11 +166,8 @@ _BUILDER_PARAMS = (
     "activation",
     "dropout",
     "recurrent_dropout",
+    "future_features",
 )
-
-
-def _builder_params(est):
-    return tuple((name, getattr(est, name)) for name in _BUILDER_PARAMS)
 
 
 def network_params(est):
@@ -177,6 +177,8 @@ def network_params(est):
     for a point loss).
     """
     params = {name: getattr(est, name) for name in _BUILDER_PARAMS}
+    if params["future_features"] is not None:  # plain ints, as JSON keeps them
+        params["future_features"] = np.atleast_1d(params["future_features"]).tolist()
     levels = quantile_levels(est.loss, est.quantiles)
     return {**params, "quantiles": None if levels is None else list(levels)}
 

@@ -20,6 +20,7 @@ _SHAPES = ("input_shape_", "output_shape_", "target_shape_")
 _SCALING = STATISTICS
 _WINDOW = ("window_normalization_", "target_feature_index_")
 _WINDOW_SCALE = "window_scale_"
+_FUTURE = "future_features_"
 # Training facts: int or None (an int or float for the losses).
 _TRAINING = (
     "n_iter_",
@@ -52,6 +53,8 @@ def fitted_to_json(estimator):
     fitted["window_normalization_"] = estimator.window_normalization_
     fitted["target_feature_index_"] = None if index is None else index.tolist()
     fitted[_WINDOW_SCALE] = estimator.window_scale_
+    future = getattr(estimator, _FUTURE, None)
+    fitted[_FUTURE] = None if future is None else [int(i) for i in future]
     for name in _LINEAR:
         value = getattr(estimator, name, None)
         fitted[name] = None if value is None else np.asarray(value, float).tolist()
@@ -108,6 +111,23 @@ def _check_window(fitted, n_x, n_y):
         _WINDOW[1]: np.asarray(index),
         _WINDOW_SCALE: window_scale,
     }
+
+
+def _check_future(fitted, input_shape, n_out):
+    """Validate the future-known features (absent in older files: None)."""
+    future = fitted.get(_FUTURE)
+    if future is None:
+        return None
+    steps, n_x = input_shape
+    if not (
+        isinstance(future, list)
+        and future
+        and all(type(i) is int and 0 <= i < n_x for i in future)
+        and future == sorted(set(future))
+        and steps > n_out
+    ):
+        raise ValueError("future features malformed.")
+    return np.asarray(future)
 
 
 def _check_linear(fitted, shapes):
@@ -213,6 +233,7 @@ def fitted_from_json(fitted):
             *_SCALING,
             *_WINDOW,
             _WINDOW_SCALE,
+            _FUTURE,
             *_TRAINING,
             *_LINEAR,
             "linear_alpha_",
@@ -244,6 +265,7 @@ def fitted_from_json(fitted):
     out = {name: tuple(shape) for name, shape in zip(_SHAPES, shapes)}
     out.update(_check_scaling(fitted, shapes[0][1], shapes[1][1]))
     out.update(_check_window(fitted, shapes[0][1], shapes[1][1]))
+    out[_FUTURE] = _check_future(fitted, shapes[0], shapes[1][0])
     out.update(_check_linear(fitted, shapes))
     out["quantiles_"] = _check_quantiles(fitted)
     out.update(_check_network_params(fitted))
