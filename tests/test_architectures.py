@@ -46,6 +46,8 @@ def test_entry_describes_what_the_builder_builds(name):
         )
         built |= _layer_classes(quantile)
         assert type(quantile.layers[-1]).__name__ == "NonCrossingQuantiles"
+        ahead = build_model(_META, architecture=name, cell=cell, future=True, units=2)
+        built |= _layer_classes(ahead)
     # The persistence allow-list is exact: nothing built is missing from it
     # (load would refuse a valid file) and nothing listed is never built;
     # sklstm's own quantile head is allowed by its module.
@@ -86,6 +88,9 @@ _EXPERIMENTS = (
 )
 _LAYERS = {
     "InputLayer",
+    "Cropping1D",
+    "Concatenate",
+    "Flatten",
     "Dense",
     "Reshape",
     "RepeatVector",

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.testing import assert_array_equal
 
 from sklstm import make_panel_windows, make_windows
 
@@ -128,3 +129,44 @@ def test_ids_of_any_hashable_kind_are_kept_as_they_are():
     panel = make_panel_windows(series, 3, 1)
     assert panel.last_series_id.tolist() == list(series)
     assert panel.series_id.tolist()[-2:] == list(series)
+
+
+def test_future_columns_fill_the_last_windows_forecast_period_from_future():
+    frame = _long({k: v for k, v in SERIES.items() if k != "c"})
+    frame["temp"] = np.arange(len(frame), dtype=float)
+    ahead = pd.DataFrame(
+        {
+            "unique_id": ["b", "a", "a", "b"],  # any order: sorted by id and time
+            "ds": pd.to_datetime(
+                ["2020-03-02", "2020-03-01", "2020-03-02", "2020-03-01"]
+            ),
+            "temp": [4.0, 1.0, 2.0, 3.0],
+        }
+    )
+    panel = make_panel_windows(frame, 3, 2, future_columns="temp", future=ahead)
+    assert panel.X.shape[1:] == (5, 2) and panel.X_last.shape == (2, 5, 2)
+    assert np.isnan(panel.X[:, 3:, 0]).all()  # the target is not known ahead
+    assert np.isfinite(panel.X[:, :, 1]).all()  # known ahead
+    assert_array_equal(panel.X_last[:, 3:, 1], [[1.0, 2.0], [3.0, 4.0]])
+    assert_array_equal(panel.X_last[:, :3, 0], [SERIES["a"][-3:], SERIES["b"][-3:]])
+    dict_future = {"a": [[1.0], [2.0]], "b": [3.0, 4.0]}
+    by_dict = make_panel_windows(frame, 3, 2, future_columns="temp", future=dict_future)
+    assert_array_equal(by_dict.X_last, panel.X_last)
+    unfilled = make_panel_windows(frame, 3, 2, future_columns="temp")
+    assert np.isnan(unfilled.X_last[:, 3:]).all()  # to fill before forecasting
+
+
+@pytest.mark.parametrize(
+    "future, match",
+    [
+        ({"a": [1.0, 2.0]}, "lacks the forecast period of 1 series: 'b'"),
+        ({"a": [1.0, 2.0], "b": [3.0]}, r"series 'b' has shape \(1, 1\)"),
+        ({"a": [1.0, np.nan], "b": [3.0, 4.0]}, "all finite"),
+        (pd.DataFrame({"unique_id": ["a"], "ds": [0]}), "no column 'temp'"),
+    ],
+)
+def test_future_errors_name_the_series_and_the_fix(future, match):
+    frame = _long({k: v for k, v in SERIES.items() if k != "c"})
+    frame["temp"] = 1.0
+    with pytest.raises(ValueError, match=match):
+        make_panel_windows(frame, 3, 2, future_columns="temp", future=future)

@@ -163,6 +163,18 @@ def test_pandas_series_and_nullable_dtype():
             ValueError,
             "target_columns is empty",
         ),
+        (
+            np.zeros((9, 2)),
+            {"n_steps_in": 2, "target_columns": 0, "future_columns": [1, 0]},
+            ValueError,
+            re.escape("include the target column(s) [0]"),
+        ),
+        (
+            np.zeros((9, 2)),
+            {"n_steps_in": 2, "target_columns": 0, "future_columns": "t"},
+            ValueError,
+            "unknown future column 't'",
+        ),
         (np.array(["a", "b", "c"]), {"n_steps_in": 1}, TypeError, "must be numeric"),
         (np.arange(9) * 1j, {"n_steps_in": 1}, TypeError, "must be numeric"),
         (
@@ -182,3 +194,15 @@ def test_short_series_message_says_how_long():
     msg = "series has 4 time steps but n_steps_in=3 + n_steps_out=2 needs at least 5"
     with pytest.raises(ValueError, match=re.escape(msg)):
         make_windows(np.arange(4), 3, 2)
+
+
+def test_future_columns_span_the_forecast_period_with_the_rest_unknown():
+    frame = pd.DataFrame(
+        {"y": np.arange(8), "temp": np.arange(8) * 10, "hol": np.arange(8) % 2}
+    )
+    X, y = make_windows(frame, 3, 2, target_columns="y", future_columns=["temp"])
+    assert X.shape == (4, 5, 3) and X.dtype == np.float64  # ints become float
+    assert_array_equal(X[0, :, 1], [0, 10, 20, 30, 40])  # known ahead
+    assert_array_equal(X[0, :3, [0, 2]], [[0, 1, 2], [0, 1, 0]])
+    assert np.isnan(X[:, 3:, [0, 2]]).all()  # not known ahead: NaN
+    assert_array_equal(y[:, :, 0], [[3, 4], [4, 5], [5, 6], [6, 7]])

@@ -132,7 +132,15 @@ def infer_index(X, y):
     return np.asarray(index)
 
 
-def resolve(option, target_feature_index, input_shape, output_shape, X=None, y=None):
+def resolve(
+    option,
+    target_feature_index,
+    input_shape,
+    output_shape,
+    X=None,
+    y=None,
+    known_ahead=None,
+):
     """Resolve ``window_normalization`` for a fit; return ``(method, index)``.
 
     Parameters
@@ -149,6 +157,9 @@ def resolve(option, target_feature_index, input_shape, output_shape, X=None, y=N
         The training windows and targets ``(n, out_steps, out_features)``,
         from which :func:`infer_index` infers the continued features when no
         other rule says.
+    known_ahead : ndarray of int or None, default=None
+        Input features known over the forecast period, which no target
+        continues: with one feature left, the targets continue it.
 
     Returns
     -------
@@ -158,14 +169,15 @@ def resolve(option, target_feature_index, input_shape, output_shape, X=None, y=N
         The input feature each target feature continues.
     """
     n_in, n_out = input_shape[1], output_shape[1]
+    left = np.setdiff1d(np.arange(n_in), [] if known_ahead is None else known_ahead)
     if option is None:
         return None, None
     if target_feature_index is not None:
         index = _index(target_feature_index, n_in, n_out)
-    elif n_out == n_in:
+    elif n_out == n_in and known_ahead is None:
         index = np.arange(n_in)
-    elif n_in == 1:
-        index = np.zeros(n_out, dtype=int)
+    elif len(left) == 1:
+        index = np.repeat(left, n_out)
     elif X is not None and (index := infer_index(X, y)) is not None:
         pass
     elif option == "auto":

@@ -17,7 +17,14 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import Bunch
 
-from .windows import check_positive_int, cut, resolve_targets, to_array
+from .windows import (
+    check_positive_int,
+    cut,
+    future_window,
+    resolve_future,
+    resolve_targets,
+    to_array,
+)
 
 __all__ = ["make_panel_windows"]
 
@@ -76,6 +83,8 @@ def make_panel_windows(
     n_steps_out=1,
     *,
     target_columns=None,
+    future_columns=None,
+    future=None,
     stride=1,
     id_col="unique_id",
     time_col="ds",
@@ -108,6 +117,17 @@ def make_panel_windows(
         Columns to predict, as in :func:`make_windows`. None predicts every
         column of array series, and the column ``"y"`` of a long DataFrame
         (whose other value columns are then input features).
+    future_columns : int, str or list of those, default=None
+        Columns known over the forecast period, as in :func:`make_windows`:
+        every window of ``X`` (and of ``X_last``) then also spans the
+        forecast period, NaN there except in these columns.
+    future : DataFrame, dict or list, default=None
+        With ``future_columns``: their values over the ``n_steps_out`` steps
+        after each series' end, for ``X_last`` (as statsforecast's ``X_df``
+        and neuralforecast's ``futr_df``): a long DataFrame with the id and
+        time columns and the future columns, or a dict or list of arrays of
+        shape ``(n_steps_out, n_future_columns)``, one per series. None
+        leaves them NaN in ``X_last``, to fill before forecasting.
     stride : int, default=1
         Time steps between the ends of consecutive windows of a series.
     id_col, time_col : str, default="unique_id", "ds"
@@ -127,7 +147,8 @@ def make_panel_windows(
           before its series' end each window's target ends (0: at the end);
         - ``X_last``: ndarray of shape (n_series, n_steps_in, n_features),
           the last ``n_steps_in`` steps of every series, to forecast the
-          ``n_steps_out`` steps after each series' end;
+          ``n_steps_out`` steps after each series' end (with
+          ``future_columns``, followed by the forecast period's ``future``);
         - ``last_series_id``: ndarray of shape (n_series,), the series of
           each row of ``X_last``, in the given order.
 
@@ -196,6 +217,7 @@ def make_panel_windows(
     (n_features,) = widths
     first_labels = next(iter(arrays.values()))[1]
     targets = resolve_targets(target_columns, n_features, first_labels)
+    future_idx = resolve_future(future_columns, n_features, first_labels, targets)
     too_short = [k for k, (v, _) in arrays.items() if len(v) < n_steps_in]
     if too_short:
         shortest = min(len(arrays[k][0]) for k in too_short)
@@ -214,7 +236,7 @@ def make_panel_windows(
             no_window.append(keys[position])
             continue
         start = (len(values) - window) % stride
-        X, y = cut(values, n_steps_in, n_steps_out, targets, stride, start)
+        X, y = cut(values, n_steps_in, n_steps_out, targets, stride, start, future_idx)
         Xs.append(X)
         ys.append(y)
         positions.append(np.full(len(X), position))
@@ -237,14 +259,59 @@ def make_panel_windows(
     y = np.concatenate(ys)[order]
     if len(targets) == 1:
         y = y.reshape(len(y), -1)
+    X_last = np.stack([values[-n_steps_in:] for values in series])
+    if future_idx is not None:
+        names = [first_labels[i] if first_labels else i for i in future_idx]
+        by_frame = id_col, time_col
+        ahead = _future_values(future, list(arrays), n_steps_out, names, by_frame)
+        X_last = np.concatenate([X_last, np.zeros_like(X_last[:, :n_steps_out])], 1)
+        X_last = future_window(X_last, n_steps_out, future_idx)
+        X_last[:, n_steps_in:, future_idx] = ahead
     return Bunch(
         X=np.concatenate(Xs)[order],
         y=y,
         series_id=keys[np.concatenate(positions)[order]],
         steps_to_end=steps_to_end[order],
-        X_last=np.stack([values[-n_steps_in:] for values in series]),
+        X_last=X_last,
         last_series_id=keys,
     )
+
+
+def _future_values(future, keys, n_out, columns, by_frame):
+    """The forecast period's future ``columns`` of every series ``keys``:
+    ``(n_series, n_out, n_future)``; NaN when ``future`` is None. A long
+    DataFrame is read by its ``by_frame`` (id, time) columns."""
+    (id_col, time_col), n_future = by_frame, len(columns)
+    if future is None:
+        return np.full((len(keys), n_out, n_future), np.nan)
+    if hasattr(future, "columns") and hasattr(future, "groupby"):
+        missing = [c for c in (id_col, time_col, *columns) if c not in future.columns]
+        if missing:
+            raise ValueError(
+                f"future has no column {missing[0]!r}; it needs the id and time "
+                f"columns and the future columns {columns}."
+            )
+        future = future.sort_values([id_col, time_col], kind="stable")
+        future = {k: g[columns] for k, g in future.groupby(id_col, sort=False)}
+    future = _as_series_dict(future)
+    absent = [k for k in keys if k not in future]
+    if absent:
+        raise ValueError(
+            f"future lacks the forecast period of {len(absent)} series: "
+            f"{_names(absent)}; give every series' next {n_out} steps."
+        )
+    out = []
+    for key in keys:
+        values = np.asarray(to_array(future[key])[0], dtype=np.float64)
+        values = values.reshape(len(values), -1)
+        if values.shape != (n_out, n_future) or not np.isfinite(values).all():
+            raise ValueError(
+                f"future of series {key!r} has shape {values.shape} (or missing "
+                f"values); give its next n_steps_out={n_out} steps of the "
+                f"{n_future} future column(s), all finite."
+            )
+        out.append(values)
+    return np.stack(out)
 
 
 def _ids(keys):

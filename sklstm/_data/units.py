@@ -92,6 +92,7 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
             y3.shape[1:],
             past,
             y3,
+            known_ahead=future,
         )
         C.check_not_target(est.future_features, future, window[1])
         window_scale = None if window[0] is None else est.window_scale

@@ -25,6 +25,14 @@ _FAMILY_LAYERS = {
 # Keras layers a quantile head adds to every family (see
 # :mod:`sklstm._model.quantiles`; its own layer is registered by sklstm).
 _QUANTILE_LAYERS = ("Reshape",)
+# Keras layers that covariates known ahead add to a family (``future=True``
+# in :func:`sklstm._model.builders.build_model`): the input split in two and
+# the forecast period joined to the encoding (flattened, then a hidden
+# ``Dense``, in the vector family).
+_FUTURE_LAYERS = {
+    "vector": ("Cropping1D", "Concatenate", "Flatten", "Dense"),
+    "encoder_decoder": ("Cropping1D", "Concatenate"),
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class Architecture:
             (
                 *_FAMILY_LAYERS[self.family],
                 *_QUANTILE_LAYERS,
+                *_FUTURE_LAYERS.get(self.family, ()),
                 *wrapper,
                 *CELL_LAYERS.values(),
             )
