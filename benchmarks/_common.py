@@ -126,6 +126,13 @@ def median_seconds(fn, repeats):
     return statistics.median(times)
 
 
+def installed(name):
+    """Whether the package ``name`` can be imported (a ``bench`` extra)."""
+    from importlib.util import find_spec
+
+    return find_spec(name) is not None
+
+
 def ratio(slow, fast):
     """``slow / fast`` formatted as "0.97x" or "12.3x"."""
     if fast <= 0:

@@ -13,7 +13,6 @@ import numpy as np
 __all__ = [
     "PUBLISHED",
     "SETS",
-    "installed",
     "load",
     "mape",
     "mase",
@@ -50,13 +49,6 @@ PUBLISHED = {
     "Tourism quarterly": [("SaliMali", 14.83, _TOURISM), ("N-BEATS", 14.78, _NBEATS)],
     "Tourism monthly": [("SaliMali", 19.64, _TOURISM), ("N-BEATS", 19.29, _NBEATS)],
 }
-
-
-def installed(name):
-    """Whether the package ``name`` can be imported (a ``bench`` extra)."""
-    from importlib.util import find_spec
-
-    return find_spec(name) is not None
 
 
 def load(name, limit=None):

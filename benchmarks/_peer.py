@@ -24,6 +24,7 @@ __all__ = [
     "available",
     "fit",
     "fit_predict",
+    "fit_predict_exog",
     "predict",
     "predict_interval",
     "predict_interval_rolling",
@@ -220,3 +221,47 @@ def predict_interval_rolling(forecaster, X_all, y_all, first_test, n_cal, levels
             )
             _interval(forecaster, X_all[first_test + j, :, 0], levels, out[j])
     return out
+
+
+def fit_predict_exog(series, exog, n_in, horizon, train_end, test_starts, fit_kwargs):
+    """``ForecasterRnn`` with future-known ``exog``: fit, then forecast windows.
+
+    skforecast's own way: ``create_and_compile_model(..., exog=...)`` (its
+    exog input joins the decoder over the forecast steps, as sklstm's
+    encoder-decoder does) and ``fit(series, exog=exog)`` on the training
+    part ``series[:train_end]``, which it cuts into every window (stride 1).
+    Held-out window ``s`` of ``test_starts`` (the index of its first input
+    step) is forecast by ``predict`` from ``last_window`` (its ``n_in``
+    inputs) and the ``exog`` of its ``horizon`` forecast steps.
+
+    Returns ``(predictions of shape (n_test, horizon), fit_seconds,
+    n_training_windows)``.
+    """
+    import keras
+    import pandas as pd
+    from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
+
+    y = pd.DataFrame({"y": np.asarray(series, dtype=float)})
+    x = pd.DataFrame(np.asarray(exog, dtype=float)).add_prefix("exog_")
+    start = time.perf_counter()
+    with _quiet():
+        keras.utils.set_random_seed(0)
+        model = create_and_compile_model(
+            y[:train_end], lags=n_in, steps=horizon, exog=x[:train_end]
+        )
+        forecaster = ForecasterRnn(
+            model, levels="y", lags=n_in, fit_kwargs={**fit_kwargs, "verbose": 0}
+        )
+        forecaster.fit(y[:train_end], exog=x[:train_end], suppress_warnings=True)
+    seconds = time.perf_counter() - start
+    n_windows = train_end - n_in - horizon + 1
+    pred = np.empty((len(test_starts), horizon))
+    with _quiet():
+        for i, s in enumerate(test_starts):
+            out = forecaster.predict(
+                last_window=y[s : s + n_in],
+                exog=x[s + n_in : s + n_in + horizon],
+                suppress_warnings=True,
+            )
+            pred[i] = out["pred"].to_numpy()
+    return pred, seconds, n_windows

