@@ -33,6 +33,12 @@ EXPECTED = {
         "Tourism quarterly: sklstm ",
         "published, M3 other: Theta 4.41 ",
     ],
+    "covariates": [
+        "== covariates: ",
+        "series     train/test, in->out/stride  naive  RidgeCV  RidgeCV + cov.",
+        "elecdaily: sklstm+cov ",
+        "insurance: sklstm+cov ",
+    ],
     "intervals": [
         "== intervals: ",
         "series  fit/cal/test  level  sklstm cover  sklstm width  sklstm score",

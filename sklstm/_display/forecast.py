@@ -226,6 +226,8 @@ class ForecastDisplay:
             final = estimator
         final = final[-1] if isinstance(final, Pipeline) else final
         out = getattr(final, "output_shape_", (0, 1))
+        if show_input and getattr(final, "future_features_", None) is not None:
+            X = np.asarray(X)[:, : -out[0]]  # the input steps, not the horizon's
         if y_pred.ndim == 2 and out[1] > 1 and y.shape == y_pred.shape:
             # 2-D targets with several features per step are time-major.
             y_pred, y = y_pred.reshape((-1, *out)), y.reshape((-1, *out))
