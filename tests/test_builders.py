@@ -103,3 +103,16 @@ def test_zero_head_starts_at_zero_and_trains(architecture):
     np.testing.assert_array_equal(zero(x), np.zeros((5, 2, 3)))
     assert np.any(plain(x) != 0)
     assert _trainable(zero) == _trainable(plain)
+
+
+@pytest.mark.parametrize(
+    "steps, many_samples, unrolled",
+    [(16, False, True), (17, False, False), (36, True, True), (65, True, False)],
+)
+def test_recurrent_layers_unroll_short_sequences_and_longer_ones_for_big_fits(
+    steps, many_samples, unrolled
+):
+    meta = dict(n_timesteps_in=steps, n_features_in=1, n_steps_out=2, n_features_out=1)
+    model = build_model(meta, units=2, many_samples=many_samples, seed=0)
+    cells = [la for la in model.layers if type(la).__name__ == "LSTM"]
+    assert cells and all(la.unroll is unrolled for la in cells)

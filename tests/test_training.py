@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 from sklstm import LSTMSeqRegressor, TrainingDivergedError
+from sklstm._model import compile as compile_module
 from sklstm._training.divergence import check_loss_did_not_explode, reference_loss
 from sklstm._training.stopping import FitResult
 
@@ -260,3 +261,12 @@ def test_explosion_rule_judges_epochs_run_one_partial_fit_at_a_time():
     assert info.value.epoch == 3 and isinstance(info.value.result, FitResult)
     assert est.n_iter_ == 3  # left as it was
     np.testing.assert_array_equal(est.predict(X), before)
+
+
+@pytest.mark.parametrize("n_windows, unrolled", [(40, False), (60, True)])
+def test_fits_on_many_windows_unroll_longer_sequences(monkeypatch, n_windows, unrolled):
+    monkeypatch.setattr(compile_module, "MANY_SAMPLES", 50)
+    X = np.random.default_rng(0).random((n_windows, 17, 1))
+    est = LSTMSeqRegressor(units=2, epochs=1, random_state=0).fit(X, X[:, -2:, 0])
+    cells = [la for la in est.model_.layers if type(la).__name__ == "LSTM"]
+    assert cells and all(la.unroll is unrolled for la in cells)

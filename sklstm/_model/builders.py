@@ -27,15 +27,30 @@ CELLS = {name: getattr(keras.layers, layer) for name, layer in CELL_LAYERS.items
 #: ``tf.while_loop`` over the steps (measured on the reference experiments).
 UNROLL_MAX_STEPS = 16
 
+#: For a fit on many windows (``many_samples=True``), recurrent layers over
+#: at most this many steps are unrolled too: the longer trace is paid back
+#: within a few epochs. Measured on 80,000 windows of 36 steps, batch 256,
+#: two cores: an epoch 15.5 s rolled, 8.2 s unrolled, for about 20 s more
+#: tracing.
+UNROLL_MAX_STEPS_MANY = 64
+
 
 def _recurrent(
-    cell, units, *, seeds, return_sequences, steps, go_backwards=False, **kw
+    cell,
+    units,
+    *,
+    seeds,
+    return_sequences,
+    steps,
+    unroll_max,
+    go_backwards=False,
+    **kw,
 ):
     return CELLS[cell](
         units,
         return_sequences=return_sequences,
         go_backwards=go_backwards,
-        unroll=steps <= UNROLL_MAX_STEPS,
+        unroll=steps <= unroll_max,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
         recurrent_initializer=keras.initializers.Orthogonal(seed=seeds()),
         seed=seeds(),
@@ -142,6 +157,7 @@ def build_model(
     dropout=0.0,
     recurrent_dropout=0.0,
     future=False,
+    many_samples=False,
     seed=None,
 ):
     """Build one of the five reference architectures by name.
@@ -189,6 +205,10 @@ def build_model(
         the encoding, through a relu ``Dense`` of ``units`` before the head
         (vector family) or into the decoder, step by step
         (encoder-decoders).
+    many_samples : bool, default=False
+        The model will train on many windows: unroll recurrent layers up to
+        :data:`UNROLL_MAX_STEPS_MANY` steps instead of
+        :data:`UNROLL_MAX_STEPS` (faster epochs for a longer trace).
     seed : int or None, default=None
         Root seed for every initializer and dropout mask.
 
@@ -249,6 +269,7 @@ def build_model(
             activation=activation,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
+            unroll_max=UNROLL_MAX_STEPS_MANY if many_samples else UNROLL_MAX_STEPS,
         )
 
     def head(n_outputs):

@@ -125,12 +125,23 @@ def with_fresh_names(fn, *args):
     return out["value"]
 
 
-def build_compiled_model(est, input_shape, output_shape, seed):
-    """Build the model ``est``'s parameters describe and compile it."""
-    return with_fresh_names(_build_compiled_model, est, input_shape, output_shape, seed)
+#: Fits on at least this many windows build models for many samples (see
+#: :data:`sklstm._model.builders.UNROLL_MAX_STEPS_MANY`).
+MANY_SAMPLES = 20_000
 
 
-def _build_compiled_model(est, input_shape, output_shape, seed):
+def build_compiled_model(est, input_shape, output_shape, seed, n_samples=0):
+    """Build the model ``est``'s parameters describe and compile it.
+
+    ``n_samples``: the windows it will train on (at least
+    :data:`MANY_SAMPLES`: longer recurrent layers are unrolled).
+    """
+    return with_fresh_names(
+        _build_compiled_model, est, input_shape, output_shape, seed, n_samples
+    )
+
+
+def _build_compiled_model(est, input_shape, output_shape, seed, n_samples):
     check_keras_names(est)
     meta = dict(
         n_timesteps_in=input_shape[0],
@@ -150,6 +161,7 @@ def _build_compiled_model(est, input_shape, output_shape, seed):
         dropout=est.dropout,
         recurrent_dropout=est.recurrent_dropout,
         future=est.future_features is not None,
+        many_samples=n_samples >= MANY_SAMPLES,
         seed=seed,
     )
     model.compile(**compile_kwargs(est))

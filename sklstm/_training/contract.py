@@ -128,7 +128,9 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
             model = warm_start_model(est, est.model_, fitted, X.shape[1:])
             initial_epoch = len(est.history_.get("loss", [])) if partial else 0
         else:
-            model = build_compiled_model(est, X.shape[1:], y3.shape[1:], build_seed)
+            model = build_compiled_model(
+                est, X.shape[1:], y3.shape[1:], build_seed, n_samples=len(X)
+            )
             initial_epoch = 0
         result = train(est, model, X, y3, w, epochs, shuffle_seed, initial_epoch)
         history = result.history
