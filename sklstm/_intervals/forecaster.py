@@ -11,8 +11,10 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._data.reshape import DOC_LINK_TEMPLATE
 from .._data.scoring import SequenceScoreMixin
+from .adaptive import OnlineUpdateMixin
 from .methods import METHODS, bounds, calibrate, for_method
 from .quantiles import check_calibration_size, check_confidence_levels
+from .spread import SCORES, floor, floored, spreads
 from .split import calibration_split
 
 __all__ = ["SplitConformalForecaster"]
@@ -27,7 +29,9 @@ def _squeezed(shape):
     return tuple(d for d in shape if d != 1)
 
 
-class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator):
+class SplitConformalForecaster(
+    OnlineUpdateMixin, SequenceScoreMixin, RegressorMixin, BaseEstimator
+):
     """Split-conformal prediction intervals for multi-step, multi-feature forecasts.
 
     Wraps any scikit-learn regressor whose ``predict`` returns forecasts of
@@ -78,6 +82,17 @@ class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator
         If True, ``estimator`` is already fitted and is used as it is:
         :meth:`conformalize` (or :meth:`fit`, which then calibrates on all
         the windows it is given) only calibrates.
+    conformity_score : {"absolute", "scaled"}, default="absolute"
+        "absolute": residuals in the target's units, one width for every
+        window. "scaled": residuals divided by each window's spread (the
+        mean absolute step-to-step change of its input steps), and
+        intervals multiplied back by the new window's spread: intervals
+        that widen as a season or noise grows with the series (see
+        :mod:`sklstm._intervals.spread`).
+    step_size : float, default=0.05
+        How fast :meth:`update` adapts the level each output aims for
+        (adaptive conformal inference's gamma), in (0, 1): larger follows
+        a change faster, smaller keeps steadier widths.
 
     Attributes
     ----------
@@ -99,6 +114,15 @@ class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator
         Number of calibration windows.
     method_ : {"split", "cqr"}
         The method the intervals were calibrated with.
+    scale_floor_ : float or None
+        With ``conformity_score="scaled"``: the smallest spread a window
+        counts with (a tenth of the calibration windows' median); None
+        with absolute scores.
+    miscoverage_ : ndarray of shape (n_levels, n_outputs)
+        The miscoverage each output aims for at each level: ``1 - level``
+        after calibrating, adapted by :meth:`update`.
+    n_updates_ : int
+        Windows fed to :meth:`update` since the last calibration.
     target_shape_ : tuple of int
         Shape of one target sample; ``predict`` returns
         ``(n_samples,) + target_shape_``.
@@ -159,6 +183,8 @@ class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator
         "gap": [Interval(Integral, 0, None, closed="left")],
         "method": [StrOptions(set(METHODS))],
         "prefit": ["boolean"],
+        "conformity_score": [StrOptions(set(SCORES))],
+        "step_size": [Interval(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -170,6 +196,8 @@ class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator
         gap=0,
         method="split",
         prefit=False,
+        conformity_score="absolute",
+        step_size=0.05,
     ):
         self.estimator = estimator
         self.confidence_level = confidence_level
@@ -177,6 +205,8 @@ class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator
         self.gap = gap
         self.method = method
         self.prefit = prefit
+        self.conformity_score = conformity_score
+        self.step_size = step_size
 
     # ----------------------------------------------------------------- tags
     def __sklearn_tags__(self):
@@ -323,8 +353,13 @@ class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator
                 "the estimator was fitted on (the same n_steps_out and target "
                 "columns), or refit it on targets of this shape."
             )
+        low, scale = None, None
+        if self.conformity_score == "scaled":
+            raw = spreads(estimator, X)
+            low = floor(raw)
+            scale = floored(raw, low)
         scores, quantiles = calibrate(
-            self.method, estimator, X, y, y_pred.reshape(y.shape), levels
+            self.method, estimator, X, y, y_pred.reshape(y.shape), levels, scale
         )
         self.estimator_ = estimator
         self.confidence_levels_ = levels
@@ -333,7 +368,18 @@ class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator
         self.n_calibration_ = len(y)
         self.target_shape_ = target_shape
         self.method_ = self.method
+        self.scale_floor_ = low
+        self.miscoverage_ = np.broadcast_to(
+            1.0 - levels[:, np.newaxis], quantiles.shape
+        ).copy()
+        self.n_updates_ = 0
         return self
+
+    def _scales(self, X):
+        """Each window's spread for scaled scores (None for absolute ones)."""
+        if self.scale_floor_ is None:
+            return None
+        return floored(spreads(self.estimator_, X), self.scale_floor_)
 
     # ----------------------------------------------------------- predicting
     def predict(self, X):
@@ -373,7 +419,7 @@ class SplitConformalForecaster(SequenceScoreMixin, RegressorMixin, BaseEstimator
             ``(n_samples, 2, n_levels)``.
         """
         y_pred = self.predict(X)
-        levels = self.confidence_levels_
+        levels, scale = self.confidence_levels_, self._scales(X)
         return y_pred, bounds(
-            self.method_, self.estimator_, X, y_pred, self.quantiles_, levels
+            self.method_, self.estimator_, X, y_pred, self.quantiles_, levels, scale
         )

@@ -17,7 +17,14 @@ from sklearn.base import clone
 
 from .quantiles import conformal_quantiles, conformity_scores
 
-__all__ = ["METHODS", "bounds", "calibrate", "central_quantiles", "for_method"]
+__all__ = [
+    "METHODS",
+    "bounds",
+    "calibrate",
+    "central_quantiles",
+    "for_method",
+    "scores",
+]
 
 #: The values of ``SplitConformalForecaster(method=...)``.
 METHODS = ("split", "cqr")
@@ -86,13 +93,37 @@ def _quantile_bounds(estimator, X, levels):
     return both[..., : len(pairs)], both[..., len(pairs) :]
 
 
-def calibrate(method, estimator, X, y, y_pred, levels):
+def _per_sample(scale, ndim):
+    """``scale`` of shape (n,) broadcastable against an ``ndim`` array."""
+    return 1.0 if scale is None else scale.reshape((-1,) + (1,) * (ndim - 1))
+
+
+def scores(method, estimator, X, y, y_pred, levels, scale=None):
+    """The conformity scores of ``method``, divided by each window's ``scale``.
+
+    Returns ``(n, n_outputs)`` for "split" and ``(n_levels, n, n_outputs)``
+    for "cqr", whose scores depend on the level.
+    """
+    if method == "split":
+        return conformity_scores(y, y_pred) / _per_sample(scale, 2)
+    lower, upper = _quantile_bounds(estimator, X, levels)
+    shape = y.shape + (len(levels),)
+    y = y[..., np.newaxis]
+    signed = np.maximum(lower.reshape(shape) - y, y - upper.reshape(shape))
+    signed = signed / _per_sample(scale, signed.ndim)
+    out = conformity_scores(np.moveaxis(signed, -1, 0), signed=True)
+    return out.reshape(len(levels), len(y), -1)
+
+
+def calibrate(method, estimator, X, y, y_pred, levels, scale=None):
     """Conformity scores and per-output corrections of ``method``.
 
     Parameters
     ----------
     y, y_pred : ndarray
         Calibration targets and point forecasts, of one shape.
+    scale : ndarray of shape (n,) or None, default=None
+        Each window's scale, which divides its scores (scale-aware scores).
 
     Returns
     -------
@@ -102,25 +133,21 @@ def calibrate(method, estimator, X, y, y_pred, levels):
     corrections : ndarray of shape (n_levels, n_outputs)
         The half-widths ("split") or the widening of both bounds ("cqr").
     """
+    found = scores(method, estimator, X, y, y_pred, levels, scale)
     if method == "split":
-        scores = conformity_scores(y, y_pred)
-        return scores, conformal_quantiles(scores, levels)
-    lower, upper = _quantile_bounds(estimator, X, levels)
-    shape = y.shape + (len(levels),)
-    y = y[..., np.newaxis]
-    signed = np.maximum(lower.reshape(shape) - y, y - upper.reshape(shape))
-    scores = conformity_scores(np.moveaxis(signed, -1, 0), signed=True)
-    scores = scores.reshape(len(levels), len(y), -1)
-    corrections = [conformal_quantiles(s, [lv])[0] for s, lv in zip(scores, levels)]
-    return scores, np.stack(corrections)
+        return found, conformal_quantiles(found, levels)
+    corrections = [conformal_quantiles(s, [lv])[0] for s, lv in zip(found, levels)]
+    return found, np.stack(corrections)
 
 
-def bounds(method, estimator, X, y_pred, corrections, levels):
+def bounds(method, estimator, X, y_pred, corrections, levels, scale=None):
     """Lower and upper bounds ``y_pred.shape + (2, n_levels)`` at ``levels``.
 
-    ``corrections`` has shape ``(n_levels,) + target_shape``.
+    ``corrections`` has shape ``(n_levels,) + target_shape``; with ``scale``
+    (shape ``(n,)``) each window's corrections are multiplied by its own.
     """
     widen = np.moveaxis(corrections, 0, -1)  # target_shape + (n_levels,)
+    widen = widen * _per_sample(scale, y_pred.ndim + 1)
     if method == "split":
         center = y_pred[..., np.newaxis]
         return np.stack([center - widen, center + widen], axis=-2)
