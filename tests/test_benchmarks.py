@@ -42,11 +42,13 @@ EXPECTED = {
     "intervals": [
         "== intervals: ",
         "series  fit/cal/test  level  sklstm cover  sklstm width  sklstm score",
-        "-- fixed calibration --",
-        "-- recalibrated calibration --",
-        "worst sklstm coverage deviation, recalibrated (overall or any step, ",
+        "-- fixed --",
+        "-- adaptive --",
+        "-- recalibrated --",
+        "sklstm, fixed: worst coverage deviation (series with >= 40 ",
+        "sklstm, adaptive: worst coverage deviation ",
         "median sklstm/best interval score at 80%, recalibrated: ",
-        "median sklstm/best interval score at 95%, recalibrated: ",
+        "median sklstm/best interval score at 95%, adaptive: ",
     ],
     "large": [
         "== large: ",
