@@ -49,7 +49,7 @@ SETS = {
                   1.0),
     "insurance": ("insurance", "Quotes", ["TV.advert"], 6, 3, 1, None, 1.0),
 }  # fmt: skip
-QUICK = dict(sets=("elecdaily", "insurance"), epochs=2)
+QUICK = dict(sets=("insurance",), epochs=1)
 
 
 def load(name):

@@ -12,7 +12,8 @@ contender sees exactly these windows:
   method="cqr")``: the estimator's defaults, trained on the quantiles of
   both intervals, conformalized per horizon step;
 - sklstm split: the same with ``method="split"`` (the point forecast and a
-  calibrated half-width per step), reported beside it;
+  calibrated half-width per step), reported beside it (not in the quick
+  mode);
 - RidgeCV + the same split conformal method (``SequenceFlattener`` +
   ``RidgeCV``, as in ``realdata``);
 - skforecast's ``ForecasterRnn`` (the ``bench`` extra), fitted on the
@@ -183,7 +184,9 @@ def evaluate(name, quick, peer=True):
     )
     contenders = {
         "sklstm": _conformal(lstm, "cqr", n_cal, horizon),
-        "sklstm split": _conformal(lstm, "split", n_cal, horizon),
+        **(
+            {} if quick else {"sklstm split": _conformal(lstm, "split", n_cal, horizon)}
+        ),
         "RidgeCV": _conformal(
             make_pipeline(SequenceFlattener(), RidgeCV(alphas=ALPHAS)),
             "split",

@@ -36,7 +36,6 @@ EXPECTED = {
     "covariates": [
         "== covariates: ",
         "series     train/test, in->out/stride  naive  RidgeCV  RidgeCV + cov.",
-        "elecdaily: sklstm+cov ",
         "insurance: sklstm+cov ",
     ],
     "intervals": [
