@@ -45,7 +45,7 @@ demo: $(VENV)/.base
 
 ## test: lint (ruff) and run the whole test suite, on every core
 test: $(VENV)/.test lint
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check sklstm tests benchmarks docs
