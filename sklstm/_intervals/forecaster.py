@@ -14,8 +14,8 @@ from .._data.scoring import SequenceScoreMixin
 from .adaptive import OnlineUpdateMixin
 from .methods import METHODS, bounds, calibrate, for_method
 from .quantiles import check_calibration_size, check_confidence_levels
-from .spread import SCORES, floor, floored, spreads
 from .split import calibration_split
+from .spread import SCORES, floor, floored, spreads
 
 __all__ = ["SplitConformalForecaster"]
 
