@@ -7,6 +7,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from sklstm import (
     LSTMSeqRegressor,
@@ -145,3 +147,10 @@ def test_search_cross_validation_quantiles_and_intervals():
     conformal = SplitConformalForecaster(est, confidence_level=0.8).fit(X, Y)
     y_pred, bounds = conformal.predict_interval(X[TEST])
     assert np.all(bounds[..., 0, 0] <= y_pred) and np.all(y_pred <= bounds[..., 1, 0])
+
+
+def test_a_pipeline_passes_the_windows_and_their_nan_through(fitted):
+    """A step before the estimator sees the forecast period's NaN and keeps it."""
+    pipe = make_pipeline(FunctionTransformer(lambda Z: Z), clone(fitted))
+    pipe.fit(X[TRAIN], Y[TRAIN])
+    assert_allclose(pipe.predict(X[TEST]), fitted.predict(X[TEST]), rtol=1e-5)
