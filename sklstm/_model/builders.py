@@ -80,9 +80,11 @@ def _recurrent_block(x, *, bidirectional, return_sequences, seeds, cell, units, 
     return keras.layers.Bidirectional(forward, backward_layer=backward)(x)
 
 
-def _dense(units, seeds):
+def _dense(units, seeds, activation=None):
     return keras.layers.Dense(
-        units, kernel_initializer=keras.initializers.GlorotUniform(seed=seeds())
+        units,
+        activation=activation,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
     )
 
 
@@ -277,11 +279,7 @@ def build_model(
         return _head(n_outputs, seeds, zero_head)
 
     def hidden(x):
-        return keras.layers.Dense(
-            units,
-            activation="relu",
-            kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
-        )(x)
+        return _dense(units, seeds, activation="relu")(x)
 
     inputs = keras.Input((t_in, f_in))
     x, ahead = inputs, None
