@@ -24,6 +24,7 @@ import numpy as np
 __all__ = [
     "check_not_target",
     "clear_unread",
+    "fill_unread",
     "keep_level",
     "past_steps",
     "resolve",
@@ -130,9 +131,15 @@ def split_check(X, future, n_out, *, copy):
     return clear_unread(X.copy() if copy else X, future, n_out)
 
 
-def clear_unread(X, future, n_out):
-    """Zero the forecast period of every feature that is not known ahead."""
+def fill_unread(X, future, n_out, value):
+    """Set the forecast period of every feature not known ahead to ``value``,
+    in place (NaN where windows are cut, 0 in the model's units)."""
     if future is not None:
         unread = np.setdiff1d(np.arange(X.shape[2]), future)
-        X[:, -n_out:, unread] = 0.0
+        X[:, -n_out:, unread] = value
     return X
+
+
+def clear_unread(X, future, n_out):
+    """Zero the forecast period of every feature that is not known ahead."""
+    return fill_unread(X, future, n_out, 0.0)

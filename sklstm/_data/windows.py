@@ -5,6 +5,8 @@ from numbers import Integral
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .covariates import fill_unread
+
 __all__ = [
     "check_positive_int",
     "cut",
@@ -127,9 +129,7 @@ def future_window(X, n_steps_out, future):
     """``X`` (float) with NaN over its last ``n_steps_out`` steps, except in
     the ``future`` columns: the values not known ahead are not given."""
     X = X if X.dtype.kind == "f" else X.astype(np.float64)
-    unknown = np.setdiff1d(np.arange(X.shape[2]), future)
-    X[:, -n_steps_out:, unknown] = np.nan
-    return X
+    return fill_unread(X, future, n_steps_out, np.nan)
 
 
 def resolve_future(future_columns, n_features, labels, targets):
