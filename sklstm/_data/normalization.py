@@ -169,9 +169,9 @@ def resolve(
         The input feature each target feature continues.
     """
     n_in, n_out = input_shape[1], output_shape[1]
-    left = np.setdiff1d(np.arange(n_in), [] if known_ahead is None else known_ahead)
     if option is None:
         return None, None
+    left = np.setdiff1d(np.arange(n_in), [] if known_ahead is None else known_ahead)
     if target_feature_index is not None:
         index = _index(target_feature_index, n_in, n_out)
     elif n_out == n_in and known_ahead is None:

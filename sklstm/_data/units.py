@@ -97,14 +97,12 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         C.check_not_target(est.future_features, future, window[1])
         window_scale = None if window[0] is None else est.window_scale
     X = C.split_check(X, future, n_out, copy=not owned(X, X_in))
+    X, loc, sc = _window_inputs(X, X_in, window, window_scale, future, n_out)
     level = None
     if window[0] is not None:
         if window_scale == "log":
-            X = _log_inputs(X, window[1], inplace=owned(X, X_in))
             y3 = to_log(y3, "the targets")
-        loc, sc = _window_stats(X, window, window_scale, future, n_out)
         y3 = shift_targets(y3, loc, window[1], sc)
-        X = _shift(X, loc, sc, future, n_out, inplace=owned(X, X_in))
         level = _level(loc, sc)
     if not reuse:
         stats = None
@@ -150,20 +148,27 @@ def _log_inputs(X, index, *, inplace):
     return to_log(X, "the inputs' target features", np.unique(index), inplace=inplace)
 
 
-def _window_stats(X, window, window_scale, future, n_out):
-    """Each window's location and scale, from its input steps only; the
-    future-known features keep their level (location 0, scale 1)."""
+def _window_inputs(X, X_in, window, window_scale, future, n_out):
+    """Inputs relative to their windows; return them, each window's location
+    and scale (None without window normalization).
+
+    Location and scale come from the input steps only, and the future-known
+    features keep their level (location 0, scale 1); windows of one input
+    step are not shifted. With the "log" scale the target features are
+    taken in ``log1p`` first. Fit and predict map inputs through this one
+    function.
+    """
+    if window[0] is None:
+        return X, None, None
+    if window_scale == "log":
+        X = _log_inputs(X, window[1], inplace=owned(X, X_in))
     past = C.past_steps(X, future, n_out)
-    loc = locations(past, window[0])
-    sc = window_scales(past, window_scale)
-    return C.keep_level(loc, sc, future)
-
-
-def _shift(X, loc, sc, future, n_out, *, inplace):
-    """:func:`shift_inputs` judged by the input steps (one step: unshifted)."""
-    if C.past_steps(X, future, n_out).shape[1] == 1:
-        return X
-    return shift_inputs(X, loc, sc, inplace=inplace)
+    loc, sc = C.keep_level(
+        locations(past, window[0]), window_scales(past, window_scale), future
+    )
+    if past.shape[1] > 1:
+        X = shift_inputs(X, loc, sc, inplace=owned(X, X_in))
+    return X, loc, sc
 
 
 def _level(loc, scale):
@@ -189,12 +194,7 @@ def inputs_to_model_units(est, X):
     X = V.check_sequences(est, X, reset=False, allow_nan=future is not None)
     X = C.split_check(X, future, n_out, copy=not owned(X, X_in))
     window = est.window_normalization_, est.target_feature_index_
-    loc = sc = None
-    if window[0] is not None:
-        if est.window_scale_ == "log":
-            X = _log_inputs(X, window[1], inplace=owned(X, X_in))
-        loc, sc = _window_stats(X, window, est.window_scale_, future, n_out)
-        X = _shift(X, loc, sc, future, n_out, inplace=owned(X, X_in))
+    X, loc, sc = _window_inputs(X, X_in, window, est.window_scale_, future, n_out)
     if est.x_mean_ is not None:
         X = scale(X, est.x_mean_, est.x_scale_, inplace=owned(X, X_in))
     X = C.clear_unread(X, future, n_out)
