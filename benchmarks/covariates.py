@@ -36,9 +36,9 @@ from sklstm import LSTMSeqRegressor, make_windows
 
 from . import _peer
 from ._common import left_out, ratio, verdict
+from .realdata import holdout, naive_forecasts
 
 TITLE = "covariates: known-ahead temperature, calendar and advertising"
-TEST_FRACTION = 0.2
 ALPHAS = np.logspace(-4, 4, 17)
 #: name: (fpp2 item, target, covariates, n_in, horizon, stride, season or
 #: None, target ratio to RidgeCV with covariates).
@@ -73,10 +73,7 @@ def split(values, n_in, horizon, stride):
         values, n_in, horizon, target_columns=0, future_columns=future,
         stride=stride, flatten_target=True,
     )  # fmt: skip
-    first_test = len(X) - int(np.ceil(TEST_FRACTION * len(X)))
-    # window i's target spans [i*stride + n_in, i*stride + n_in + horizon)
-    last_train = first_test - int(np.ceil(horizon / stride))
-    return X, y, first_test, last_train
+    return (X, y, *holdout(len(X), horizon, stride))
 
 
 def _ridge_features(X, n_in, ahead):
@@ -93,8 +90,10 @@ def evaluate(name, quick):
     X_tr, y_tr = X[: last_train + 1], y[: last_train + 1]
     X_te, y_te = X[first_test:], y[first_test:]
     maes, seconds = {}, {}
-    steps = n_in - (season or 1) + np.arange(horizon) % (season or 1)
-    maes["naive"] = np.abs(X_te[:, steps, 0] - y_te).mean()
+    naive = naive_forecasts(X_te[:, :n_in, :1], horizon, season)
+    maes["naive"] = np.abs(
+        naive.get("seasonal naive", naive["last value"]) - y_te
+    ).mean()
     for label, ahead in (("RidgeCV", False), ("RidgeCV + cov.", True)):
         start = time.perf_counter()
         ridge = RidgeCV(alphas=ALPHAS).fit(_ridge_features(X_tr, n_in, ahead), y_tr)

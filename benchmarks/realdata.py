@@ -77,11 +77,21 @@ def split_windows(series, n_in, horizon):
     """
     X, y = make_windows(np.asarray(series, dtype=float), n_in, horizon)
     X = X.reshape(len(X), n_in, 1)
-    first_test = len(X) - int(np.ceil(TEST_FRACTION * len(X)))
-    # Window i's target ends at i + n_in + horizon; training targets must end
-    # before the first test target (at first_test + n_in) begins.
-    last_train = first_test - horizon
+    first_test, last_train = holdout(len(X), horizon)
     return X[: last_train + 1], y[: last_train + 1], X[first_test:], y[first_test:]
+
+
+def holdout(n_windows, horizon, stride=1):
+    """``(first_test, last_train)``: the last ``TEST_FRACTION`` of windows
+    are held out; training windows ``[:last_train + 1]`` end their targets
+    before the first test target begins.
+
+    Window i's target spans ``[i * stride + n_in, i * stride + n_in +
+    horizon)``; the first test target begins at ``first_test * stride +
+    n_in``.
+    """
+    first_test = n_windows - int(np.ceil(TEST_FRACTION * n_windows))
+    return first_test, first_test - int(np.ceil(horizon / stride))
 
 
 def naive_forecasts(X, horizon, season):
