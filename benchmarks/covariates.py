@@ -118,7 +118,7 @@ def evaluate(name, quick):
         starts = np.arange(first_test, len(X)) * stride
         pred, seconds["ForecasterRnn + exog"], n_peer = _peer.fit_predict_exog(
             values[:, 0], values[:, 1:], n_in, horizon, train_end, starts,
-            dict(epochs=peer_epochs, batch_size=est.batch_size),
+            dict(epochs=peer_epochs, batch_size=est.batch_size_),
         )  # fmt: skip
         if n_peer != last_train * stride + 1:
             raise RuntimeError(f"{name}: the peer cut {n_peer} windows")

@@ -217,8 +217,9 @@ def evaluate(name, quick, peer=True):
         fit_series = series[: n_fit + n_in + horizon - 1]
         start = time.perf_counter()
         forecaster, _ = _peer.fit(
-            fit_series, X[:n_fit], y[:n_fit], lstm.epochs, lstm.batch_size
-        )
+            fit_series, X[:n_fit], y[:n_fit], lstm.epochs,
+            contenders["sklstm"].estimator_.batch_size_,
+        )  # fmt: skip
         times[PEER] = time.perf_counter() - start
         fixed = _peer.predict_interval(
             forecaster, X[-n_cal:], y[-n_cal:], X_test, LEVELS

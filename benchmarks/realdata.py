@@ -38,6 +38,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMSeqRegressor, SequenceFlattener, make_windows
+from sklstm._model.compile import batch_size_for
 
 from . import _peer
 from ._common import verdict
@@ -134,9 +135,10 @@ def evaluate(name, grid, quick, sklstm=True, peer=True):
         # The training part of the series: up to the end of the last training
         # target, which the peer cuts into exactly our training windows.
         train_series = series[: len(X) + n_in + horizon - 1]
-        params = search.estimator.get_params()
+        epochs = search.estimator.epochs
+        batch_size = batch_size_for(search.estimator.batch_size, len(X))  # its refit's
         pred, times[PEER] = _peer.fit_predict(
-            train_series, X, y, X_test, params["epochs"], params["batch_size"]
+            train_series, X, y, X_test, epochs, batch_size
         )
         maes[PEER] = mae(pred)
     return dict(
@@ -171,7 +173,7 @@ def run(report, quick=False):
             "create_and_compile_model's defaults, lags = input steps, steps = "
             "horizon, fitted on the training part of the series only (the same "
             f"training windows, checked), epochs={estimator.epochs}, "
-            f"batch_size={estimator.batch_size} as sklstm's."
+            "and sklstm's batch size (batch_size_ of its fit)."
         )
     else:
         report.text(

@@ -10,8 +10,9 @@ import tensorflow as tf
 
 from sklstm import LSTMSeqRegressor, TrainingDivergedError
 from sklstm._model import compile as compile_module
+from sklstm._training import stopping as stopping_module
 from sklstm._training.divergence import check_loss_did_not_explode, reference_loss
-from sklstm._training.stopping import FitResult
+from sklstm._training.stopping import FitResult, for_estimator
 
 RNG = np.random.default_rng(3)
 X, Y = RNG.normal(size=(30, 4, 2)), RNG.normal(size=(30, 2))
@@ -270,3 +271,30 @@ def test_fits_on_many_windows_unroll_longer_sequences(monkeypatch):
     est = LSTMSeqRegressor(units=2, epochs=1, random_state=0).fit(X, X[:, -2:, 0])
     cells = [la for la in est.model_.layers if type(la).__name__ == "LSTM"]
     assert cells and all(la.unroll for la in cells)
+
+
+@pytest.mark.parametrize(
+    "many, batch_size, batches, patience", [(False, 32, 2, 20), (True, 256, 1, 10)]
+)
+def test_auto_batch_size_and_patience_on_many_windows(
+    monkeypatch, many, batch_size, batches, patience
+):
+    if many:  # 60 windows count as many
+        monkeypatch.setattr(compile_module, "MANY_SAMPLES", 50)
+        monkeypatch.setattr(stopping_module, "MANY_SAMPLES", 50)
+    seen = []
+
+    class CountBatches(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(batch)
+
+    X = np.random.default_rng(0).random((60, 3, 1))
+    est = LSTMSeqRegressor(
+        units=2, epochs=1, random_state=0, callbacks=[CountBatches()]
+    )
+    est.fit(X, X[:, -2:, 0])
+    assert est.batch_size == "auto" and est.batch_size_ == batch_size
+    assert len(seen) == batches  # 48 training windows in batches of batch_size_
+    assert for_estimator(est, len(X)).patience == patience
+    assert for_estimator(est.set_params(patience=3), len(X)).patience == 3
+    assert LSTMSeqRegressor(batch_size=7).initialize(X, X[:, -2:, 0]).batch_size_ == 7

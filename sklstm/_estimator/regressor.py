@@ -132,8 +132,11 @@ class LSTMSeqRegressor(
         ``[0.1, 0.5, 0.9]`` (an 80% interval). Must be None for other losses.
     epochs : int, default=100
         Passes over the training data.
-    batch_size : int, default=32
-        Samples per gradient update.
+    batch_size : int or "auto", default="auto"
+        Samples per gradient update. "auto": 32, or 256 on fits of 20,000
+        windows or more (many series at once,
+        :func:`~sklstm.make_panel_windows`), where 32 would make thousands
+        of updates per epoch; the fit's own is ``batch_size_``.
     validation_split : float, default=0.2
         Fraction of the last training samples held out to compute
         ``val_loss`` each epoch (as Keras does: before shuffling): the most
@@ -149,8 +152,10 @@ class LSTMSeqRegressor(
         the network stops once it no longer improves the forecast of the
         most recent windows: on small, noisy series the network beside the
         linear path otherwise learns the noise (see :ref:`forecasting`).
-    patience : int, default=20
-        Epochs without improvement before early stopping.
+    patience : int or "auto", default="auto"
+        Epochs without improvement before early stopping. "auto": 20, or 10
+        on fits of 20,000 windows or more, whose epochs are hundreds of
+        updates each.
     min_delta : float, default=0.0
         Smallest decrease of the monitored loss that counts as improvement.
     restore_best_weights : bool, default=True
@@ -210,6 +215,8 @@ class LSTMSeqRegressor(
     stopped_epoch_ : int or None
         0-based index of the epoch at which early stopping ended the last
         fit; None if it ran all its epochs.
+    batch_size_ : int
+        The batch size the last fit trained with (``batch_size`` resolved).
     linear_coef_ : ndarray of shape (n_linear_features, out_steps * \
 out_features) or None
         Coefficients of the linear path in the model's units, on the
@@ -286,11 +293,14 @@ out_features) or None
         "loss": [str, keras.losses.Loss, callable],
         "quantiles": ["array-like", Real, None],
         "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "shuffle": ["boolean"],
         "early_stopping": ["boolean"],
-        "patience": [Interval(Integral, 0, None, closed="left")],
+        "patience": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
         "min_delta": [Interval(Real, 0, None, closed="left")],
         "restore_best_weights": ["boolean"],
         "engine": [StrOptions({"auto", "fused", "keras"})],
@@ -322,11 +332,11 @@ out_features) or None
         loss="mse",
         quantiles=None,
         epochs=100,
-        batch_size=32,
+        batch_size="auto",
         validation_split=0.2,
         shuffle=True,
         early_stopping=True,
-        patience=20,
+        patience="auto",
         min_delta=0.0,
         restore_best_weights=True,
         engine="auto",

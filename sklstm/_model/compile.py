@@ -126,8 +126,27 @@ def with_fresh_names(fn, *args):
 
 
 #: Fits on at least this many windows build models for many samples (see
-#: :data:`sklstm._model.builders.UNROLL_MAX_STEPS_MANY`).
+#: :data:`sklstm._model.builders.UNROLL_MAX_STEPS_MANY`) and train them in
+#: larger batches (:func:`batch_size_for`).
 MANY_SAMPLES = 20_000
+#: ``batch_size="auto"``: windows per batch below :data:`MANY_SAMPLES`
+#: windows (the single-series defaults were measured with it) and from there
+#: on (many series at once: the M3 and Tourism competitions, see the
+#: benchmarks).
+AUTO_BATCH_SIZE = 32
+AUTO_BATCH_SIZE_MANY = 256
+
+
+def batch_size_for(batch_size, n_samples):
+    """The batch size a fit on ``n_samples`` windows trains with.
+
+    An int is used as given; ``"auto"`` is :data:`AUTO_BATCH_SIZE`, or
+    :data:`AUTO_BATCH_SIZE_MANY` on at least :data:`MANY_SAMPLES` windows,
+    where 32 windows per update makes thousands of updates per epoch.
+    """
+    if batch_size != "auto":
+        return int(batch_size)
+    return AUTO_BATCH_SIZE_MANY if n_samples >= MANY_SAMPLES else AUTO_BATCH_SIZE
 
 
 def build_compiled_model(est, input_shape, output_shape, seed, n_samples=0):

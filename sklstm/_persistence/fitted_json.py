@@ -28,6 +28,7 @@ _TRAINING = (
     "best_loss_",
     "best_validation_loss_",
     "stopped_epoch_",
+    "batch_size_",
 )
 _LOSSES = ("best_loss_", "best_validation_loss_")
 # The linear path: arrays (coefficients 2-D) and the penalty, or all None.

@@ -15,6 +15,7 @@ import numpy as np
 
 from .._data.units import prepare_fit
 from .._model.compile import (
+    batch_size_for,
     build_compiled_model,
     network_params,
     warm_start_model,
@@ -63,10 +64,10 @@ def train(est, model, X, y, w, epochs, seed, initial_epoch):
     common = dict(
         sample_weight=w,
         epochs=initial_epoch + epochs,
-        batch_size=est.batch_size,
+        batch_size=batch_size_for(est.batch_size, len(X)),
         validation_split=est.validation_split,
         shuffle=est.shuffle,
-        early_stopping=for_estimator(est),
+        early_stopping=for_estimator(est, len(X)),
         verbose=est.verbose,
         initial_epoch=initial_epoch,
         cache_key=graph_key(model),
@@ -122,6 +123,7 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
     reuse = (partial or est.warm_start) and hasattr(est, "model_")
     with transaction(est, reuse):
         X, y3, w, state, targets = prepare_fit(est, X, y, sample_weight, reuse=reuse)
+        state["batch_size_"] = batch_size_for(est.batch_size, len(X))
         build_seed, shuffle_seed = fit_seeds(est.random_state)
         if reuse:
             fitted = getattr(est, "_network_params", None)
@@ -146,6 +148,7 @@ def initialize_estimator(est, X, y):
     """Give ``est`` a new, compiled, untrained model for (X, y)."""
     with transaction(est, False):
         X, y3, _, state, _ = prepare_fit(est, X, y, None, reuse=False, split=False)
+        state["batch_size_"] = batch_size_for(est.batch_size, len(X))
         build_seed = fit_seeds(est.random_state)[0]  # the seed fit would build with
         model = build_compiled_model(est, X.shape[1:], y3.shape[1:], build_seed)
         _set_fitted(est, model, {}, state)
