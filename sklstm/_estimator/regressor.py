@@ -19,6 +19,8 @@ from .training import SequenceTraining
 
 __all__ = ["LSTMSeqRegressor"]
 
+_AUTO = StrOptions({"auto"})
+
 
 class LSTMSeqRegressor(
     SequenceTraining, SequenceForecasts, RegressorMixin, SciKerasSurface, BaseWrapper
@@ -283,7 +285,7 @@ out_features) or None
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
         "linear_path": [StrOptions(set(LINEAR_PATHS)), None],
         "n_target_features": [Interval(Integral, 1, None, closed="left")],
-        "standardize": [StrOptions({"auto"}), "boolean"],
+        "standardize": [_AUTO, "boolean"],
         "window_normalization": [StrOptions({"auto", *WINDOW_METHODS}), None],
         "window_scale": [StrOptions(set(WINDOW_SCALES)), None],
         "future_features": [Integral, "array-like", None],
@@ -293,14 +295,11 @@ out_features) or None
         "loss": [str, keras.losses.Loss, callable],
         "quantiles": ["array-like", Real, None],
         "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [
-            Interval(Integral, 1, None, closed="left"),
-            StrOptions({"auto"}),
-        ],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), _AUTO],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "shuffle": ["boolean"],
         "early_stopping": ["boolean"],
-        "patience": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
+        "patience": [Interval(Integral, 0, None, closed="left"), _AUTO],
         "min_delta": [Interval(Real, 0, None, closed="left")],
         "restore_best_weights": ["boolean"],
         "engine": [StrOptions({"auto", "fused", "keras"})],
