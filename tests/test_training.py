@@ -10,7 +10,6 @@ import tensorflow as tf
 
 from sklstm import LSTMSeqRegressor, TrainingDivergedError
 from sklstm._model import compile as compile_module
-from sklstm._training import stopping as stopping_module
 from sklstm._training.divergence import check_loss_did_not_explode, reference_loss
 from sklstm._training.stopping import FitResult, for_estimator
 
@@ -281,7 +280,6 @@ def test_auto_batch_size_and_patience_on_many_windows(
 ):
     if many:  # 60 windows count as many
         monkeypatch.setattr(compile_module, "MANY_SAMPLES", 50)
-        monkeypatch.setattr(stopping_module, "MANY_SAMPLES", 50)
     seen = []
 
     class CountBatches(keras.callbacks.Callback):

@@ -137,6 +137,12 @@ AUTO_BATCH_SIZE = 32
 AUTO_BATCH_SIZE_MANY = 256
 
 
+def many_windows(n_samples):
+    """Whether a fit on ``n_samples`` windows counts as one on many windows
+    (at least :data:`MANY_SAMPLES`): the one reader of the threshold."""
+    return n_samples >= MANY_SAMPLES
+
+
 def batch_size_for(batch_size, n_samples):
     """The batch size a fit on ``n_samples`` windows trains with.
 
@@ -146,7 +152,7 @@ def batch_size_for(batch_size, n_samples):
     """
     if batch_size != "auto":
         return int(batch_size)
-    return AUTO_BATCH_SIZE_MANY if n_samples >= MANY_SAMPLES else AUTO_BATCH_SIZE
+    return AUTO_BATCH_SIZE_MANY if many_windows(n_samples) else AUTO_BATCH_SIZE
 
 
 def build_compiled_model(est, input_shape, output_shape, seed, n_samples=0):
@@ -180,7 +186,7 @@ def _build_compiled_model(est, input_shape, output_shape, seed, n_samples):
         dropout=est.dropout,
         recurrent_dropout=est.recurrent_dropout,
         future=est.future_features is not None,
-        many_samples=n_samples >= MANY_SAMPLES,
+        many_samples=many_windows(n_samples),
         seed=seed,
     )
     model.compile(**compile_kwargs(est))

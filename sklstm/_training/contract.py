@@ -48,7 +48,7 @@ def engine_name(est):
     return est.engine
 
 
-def train(est, model, X, y, w, epochs, seed, initial_epoch):
+def train(est, model, X, y, w, epochs, seed, initial_epoch, batch_size):
     """Train ``model`` in place for ``epochs`` epochs with ``est``'s engine.
 
     The one training contract: both engines get the same arguments (epoch
@@ -59,12 +59,13 @@ def train(est, model, X, y, w, epochs, seed, initial_epoch):
     :class:`~sklstm._training.stopping.FitResult`, whose ``history`` holds
     only the epochs of this call. The explosion rule judges the whole
     history, earlier ``partial_fit`` calls included
-    (:func:`fit_estimator`).
+    (:func:`fit_estimator`). ``batch_size`` is the fit's resolved one
+    (``batch_size_``, :func:`~sklstm._model.compile.batch_size_for`).
     """
     common = dict(
         sample_weight=w,
         epochs=initial_epoch + epochs,
-        batch_size=batch_size_for(est.batch_size, len(X)),
+        batch_size=batch_size,
         validation_split=est.validation_split,
         shuffle=est.shuffle,
         early_stopping=for_estimator(est, len(X)),
@@ -134,7 +135,10 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
                 est, X.shape[1:], y3.shape[1:], build_seed, n_samples=len(X)
             )
             initial_epoch = 0
-        result = train(est, model, X, y3, w, epochs, shuffle_seed, initial_epoch)
+        result = train(
+            est, model, X, y3, w, epochs, shuffle_seed, initial_epoch,
+            state["batch_size_"],
+        )  # fmt: skip
         history = result.history
         if partial and reuse:
             history = {k: est.history_.get(k, []) + v for k, v in history.items()}

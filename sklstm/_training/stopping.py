@@ -14,7 +14,7 @@ import dataclasses
 
 import numpy as np
 
-from .._model.compile import MANY_SAMPLES
+from .._model.compile import many_windows
 from .._utils.tf import keras
 
 __all__ = [
@@ -114,7 +114,7 @@ def patience_for(patience, n_samples):
     least :data:`~sklstm._model.compile.MANY_SAMPLES` windows."""
     if patience != "auto":
         return int(patience)
-    return AUTO_PATIENCE_MANY if n_samples >= MANY_SAMPLES else AUTO_PATIENCE
+    return AUTO_PATIENCE_MANY if many_windows(n_samples) else AUTO_PATIENCE
 
 
 def for_estimator(est, n_samples):
