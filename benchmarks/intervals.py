@@ -68,6 +68,7 @@ from sklstm import (
 
 from . import _peer
 from ._common import verdict
+from ._coverage_noise import report_noise
 from ._series import SERIES, series_to_run
 from .realdata import ALPHAS, QUICK_EPOCHS, split_windows
 
@@ -294,6 +295,15 @@ def run(report, quick=False):
             "" if step is None else f" overall, <= {step} per step"
         )
         report.text(f"{line} -- target {limits}: {verdict(bool(met), quick)}")
+    noise = [
+        (r["name"], *r["shapes"][1:],
+         {p: [s["cover"] for s in r["results"][p][JUDGED]] for p in PROTOCOLS},
+         r["shapes"][2] >= MIN_TEST)
+        for r in results
+    ]  # fmt: skip
+    report_noise(
+        report, noise, LEVELS, TARGETS, judged=JUDGED, reps=100 if quick else 1000
+    )
     for protocol in PROTOCOLS:
         medians = found[protocol][4]
         for level in LEVELS:

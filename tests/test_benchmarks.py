@@ -6,6 +6,7 @@ and its ratio lines; its numbers mean nothing and are not asserted.
 
 import importlib
 
+import numpy as np
 import pytest
 
 from benchmarks._common import Report
@@ -48,6 +49,9 @@ EXPECTED = {
         "sklstm, adaptive: worst coverage deviation ",
         "median sklstm/best interval score at 80%, recalibrated: ",
         "median sklstm/best interval score at 95%, adaptive: ",
+        "-- coverage noise: a perfectly specified forecaster on the same windows --",
+        "oracle (AR coefficient 0.0) meets the target on every judged series ",
+        "sklstm, adaptive: outside the oracle's 90% range on ",
     ],
     "large": [
         "== large: ",
@@ -135,3 +139,21 @@ def test_predict_benchmark_fails_loudly_when_the_sides_disagree():
         check_same(a, a + 17, 2)  # e.g. one side in the model's units
     with pytest.raises(RuntimeError, match="do not compute the same thing"):
         check_same(a, a[:, :, None], 2)
+
+
+@pytest.mark.parametrize("phi", [0.0, 0.9])
+def test_oracle_coverage_is_nominal_on_average_and_noisy_on_short_holdouts(phi):
+    from benchmarks._coverage_noise import oracle_coverage
+
+    levels = np.array([0.8, 0.95])
+    short = oracle_coverage(30, 40, 4, levels, phi=phi, reps=400)
+    long = oracle_coverage(30, 400, 4, levels, phi=phi, reps=400)
+    for protocol in ("known", "fixed", "adaptive"):
+        overall, per_step = short[protocol]
+        assert per_step.shape[1:] == (2, 4)
+        np.testing.assert_allclose(overall.mean(axis=0), levels, atol=0.02)
+    if phi == 0.0:  # independent errors: split conformal keeps at least its level
+        assert np.all(short["fixed"][0].mean(axis=0) >= levels - 0.005)
+    # the true quantiles are no narrower in spread on 40 windows than on 400
+    spread = {n: np.std(c["known"][0][:, 0]) for n, c in (("40", short), ("400", long))}
+    assert spread["40"] > 2 * spread["400"]
