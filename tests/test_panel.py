@@ -170,3 +170,67 @@ def test_future_errors_name_the_series_and_the_fix(future, match):
     frame["temp"] = 1.0
     with pytest.raises(ValueError, match=match):
         make_panel_windows(frame, 3, 2, future_columns="temp", future=future)
+
+
+def test_static_covariates_are_constant_known_ahead_features_of_every_window():
+    frame = _long({k: v for k, v in SERIES.items() if k != "c"})
+    frame["temp"] = np.arange(len(frame), dtype=float)
+    static = pd.DataFrame({"unique_id": ["b", "a"], "size": [2.0, 1.0]})
+    ahead = {"a": [7.0, 8.0], "b": [9.0, 10.0]}
+    panel = make_panel_windows(
+        frame, 3, 2, future_columns="temp", future=ahead, static=static
+    )
+    assert panel.X.shape[1:] == (5, 3) and panel.X_last.shape == (2, 5, 3)
+    assert_array_equal(panel.future_features, [1, 2])
+    sizes = {"a": 1.0, "b": 2.0}
+    expected = [[sizes[k]] * 5 for k in panel.series_id]
+    assert_array_equal(panel.X[:, :, 2], expected)  # every step, ahead too
+    assert_array_equal(panel.X_last[:, :, 2], [[1.0] * 5, [2.0] * 5])
+    assert_array_equal(panel.X_last[:, 3:, 1], [[7.0, 8.0], [9.0, 10.0]])
+    plain = make_panel_windows(frame, 3, 2, future_columns="temp", future=ahead)
+    assert_array_equal(panel.X[:, :, :2], plain.X)  # nothing else changes
+    assert_array_equal(panel.y, plain.y)
+    alone = make_panel_windows(SERIES, 3, 1, static={k: [0.0, 1.0] for k in SERIES})
+    assert_array_equal(alone.future_features, [1, 2])
+    assert np.isnan(alone.X[:, 3:, 0]).all() and alone.y.shape == (len(alone.X), 1)
+    assert make_panel_windows(SERIES, 3, 1).future_features is None
+
+
+@pytest.mark.parametrize(
+    "static, error, match",
+    [
+        ({"a": [1.0], "b": [2.0]}, ValueError, "lacks the covariates of 1 series: 'c'"),
+        ({"a": [1.0], "b": [2.0], "c": [1.0, 2.0]}, ValueError, "same number"),
+        ({"a": [np.nan], "b": [2.0], "c": [1.0]}, ValueError, "finite"),
+        ({"a": ["x"], "b": ["y"], "c": ["z"]}, ValueError, "encode categories"),
+        (pd.DataFrame({"id": ["a"], "size": [1.0]}), ValueError, "no column"),
+        (pd.DataFrame({"unique_id": ["a", "a"]}), ValueError, "one row per series"),
+        ([1.0, 2.0, 3.0], TypeError, "DataFrame with the id column"),
+    ],
+)
+def test_bad_static_covariates_get_a_clear_error(static, error, match):
+    with pytest.raises(error, match=match):
+        make_panel_windows(SERIES, 3, 1, static=static)
+
+
+def test_a_global_model_learns_from_a_static_covariate():
+    # Each series drifts up or down by its static sign from a random level;
+    # one input step does not show the drift, so only the static covariate
+    # tells it: flipped, the forecasts go the wrong way.
+    from sklstm import LSTMSeqRegressor
+
+    rng = np.random.default_rng(0)
+    signs = {i: 1.0 if i % 2 else -1.0 for i in range(8)}
+    series = {
+        i: rng.uniform(-100, 100) + np.cumsum(s + 0.1 * rng.normal(size=40))
+        for i, s in signs.items()
+    }
+    panel = make_panel_windows(series, 1, 2, static={i: [s] for i, s in signs.items()})
+    est = LSTMSeqRegressor(
+        units=4, epochs=2, random_state=0, future_features=panel.future_features
+    ).fit(panel.X[:-8], panel.y[:-8])
+    X_test, y_test = panel.X[-8:], panel.y[-8:]
+    flipped = X_test.copy()
+    flipped[:, :, 1] *= -1
+    assert np.abs(est.predict(X_test) - y_test).mean() < 0.3
+    assert np.abs(est.predict(flipped) - y_test).mean() > 1.5

@@ -85,6 +85,7 @@ def make_panel_windows(
     target_columns=None,
     future_columns=None,
     future=None,
+    static=None,
     stride=1,
     id_col="unique_id",
     time_col="ds",
@@ -128,6 +129,14 @@ def make_panel_windows(
         time columns and the future columns, or a dict or list of arrays of
         shape ``(n_steps_out, n_future_columns)``, one per series. None
         leaves them NaN in ``X_last``, to fill before forecasting.
+    static : DataFrame or dict, default=None
+        Static covariates: values that describe each series and do not change
+        over time (a store's size, a product's category, one-hot encoded), as
+        neuralforecast's ``static_df`` gives them: a DataFrame with the id
+        column and one numeric column per covariate, one row per series, or a
+        dict ``{id: values}``. They are appended as the last features of
+        every step of every window, known ahead (so ``X`` spans the forecast
+        period, as with ``future_columns``), and filled in ``X_last`` too.
     stride : int, default=1
         Time steps between the ends of consecutive windows of a series.
     id_col, time_col : str, default="unique_id", "ds"
@@ -150,7 +159,11 @@ def make_panel_windows(
           ``n_steps_out`` steps after each series' end (with
           ``future_columns``, followed by the forecast period's ``future``);
         - ``last_series_id``: ndarray of shape (n_series,), the series of
-          each row of ``X_last``, in the given order.
+          each row of ``X_last``, in the given order;
+        - ``future_features``: ndarray of int, the features of ``X`` known
+          ahead (``future_columns``, then ``static``), for
+          ``LSTMSeqRegressor(future_features=panel.future_features)``; None
+          without them.
 
     Raises
     ------
@@ -218,6 +231,14 @@ def make_panel_windows(
     first_labels = next(iter(arrays.values()))[1]
     targets = resolve_targets(target_columns, n_features, first_labels)
     future_idx = resolve_future(future_columns, n_features, first_labels, targets)
+    known = future_idx
+    if static is not None:
+        fixed = _static_values(static, list(arrays), id_col)
+        for (key, (values, labels)), row in zip(list(arrays.items()), fixed):
+            constant = np.broadcast_to(row, (len(values), len(row)))
+            arrays[key] = (np.hstack([values, constant]), labels)
+        static_idx = list(range(n_features, n_features + fixed.shape[1]))
+        known = [*(future_idx or []), *static_idx]
     too_short = [k for k, (v, _) in arrays.items() if len(v) < n_steps_in]
     if too_short:
         shortest = min(len(arrays[k][0]) for k in too_short)
@@ -236,7 +257,7 @@ def make_panel_windows(
             no_window.append(keys[position])
             continue
         start = (len(values) - window) % stride
-        X, y = cut(values, n_steps_in, n_steps_out, targets, stride, start, future_idx)
+        X, y = cut(values, n_steps_in, n_steps_out, targets, stride, start, known)
         Xs.append(X)
         ys.append(y)
         positions.append(np.full(len(X), position))
@@ -260,13 +281,16 @@ def make_panel_windows(
     if len(targets) == 1:
         y = y.reshape(len(y), -1)
     X_last = np.stack([values[-n_steps_in:] for values in series])
+    if known is not None:
+        X_last = np.concatenate([X_last, np.zeros_like(X_last[:, :n_steps_out])], 1)
+        X_last = future_window(X_last, n_steps_out, known)
     if future_idx is not None:
         names = [first_labels[i] if first_labels else i for i in future_idx]
         by_frame = id_col, time_col
         ahead = _future_values(future, list(arrays), n_steps_out, names, by_frame)
-        X_last = np.concatenate([X_last, np.zeros_like(X_last[:, :n_steps_out])], 1)
-        X_last = future_window(X_last, n_steps_out, future_idx)
         X_last[:, n_steps_in:, future_idx] = ahead
+    if static is not None:
+        X_last[:, n_steps_in:, static_idx] = fixed[:, np.newaxis]
     return Bunch(
         X=np.concatenate(Xs)[order],
         y=y,
@@ -274,7 +298,47 @@ def make_panel_windows(
         steps_to_end=steps_to_end[order],
         X_last=X_last,
         last_series_id=keys,
+        future_features=None if known is None else np.asarray(known),
     )
+
+
+def _static_values(static, keys, id_col):
+    """The static covariates of every series ``keys``: ``(n_series, n_static)``."""
+    if hasattr(static, "columns") and hasattr(static, "set_index"):
+        if id_col not in static.columns:
+            raise ValueError(
+                f"static has no column {id_col!r}; give it the series id column "
+                "and one column per static covariate, one row per series."
+            )
+        if static[id_col].duplicated().any():
+            raise ValueError(
+                f"static repeats series ids in {id_col!r}; give one row per series."
+            )
+        static = {k: row.to_numpy() for k, row in static.set_index(id_col).iterrows()}
+    if not isinstance(static, dict):
+        raise TypeError(
+            "static must be a DataFrame with the id column and the static "
+            f"covariates, or a dict {{id: values}}, got {type(static).__name__}."
+        )
+    absent = [k for k in keys if k not in static]
+    if absent:
+        raise ValueError(
+            f"static lacks the covariates of {len(absent)} series: {_names(absent)}; "
+            "give every series a row."
+        )
+    try:
+        rows = [np.asarray(static[k], dtype=np.float64).reshape(-1) for k in keys]
+    except (TypeError, ValueError):
+        raise ValueError(
+            "static covariates must be numbers; encode categories first (for "
+            "example with pandas.get_dummies or OneHotEncoder)."
+        ) from None
+    if len({len(r) for r in rows}) > 1 or not all(np.isfinite(r).all() for r in rows):
+        raise ValueError(
+            "static covariates must give every series the same number of finite "
+            "values; fill the missing ones."
+        )
+    return np.stack(rows)
 
 
 def _future_values(future, keys, n_out, columns, by_frame):

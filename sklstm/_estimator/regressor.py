@@ -104,7 +104,9 @@ class LSTMSeqRegressor(
         forecasts, planned prices). With them every window of ``X`` spans
         the input steps *and* the forecast period: shape ``(n,
         n_steps_in + n_steps_out, features)``, as
-        ``make_windows(..., future_columns=...)`` cuts it. In the last
+        ``make_windows(..., future_columns=...)`` cuts it (static
+        covariates too: ``make_panel_windows(..., static=...)``, whose
+        ``future_features`` lists them). In the last
         ``n_steps_out`` steps only these features are read (the others may
         be NaN); the encoder-decoders feed them to the decoder step by
         step, the other architectures to their output layer, and the
