@@ -119,10 +119,12 @@ def report_noise(report, rows, levels, targets, *, judged, reps, phis=(0.0, 0.9)
     for phi in phis:
         joint[phi] = {p: 1.0 for p in protocols}
         for name, n_cal, n_test, horizon, measured, is_judged in rows:
+            if phi != phis[0] and not is_judged:  # the table shows the first only
+                continue
             sim = oracle_coverage(n_cal, n_test, horizon, levels, phi=phi, reps=reps)
-            for p in protocols:
-                ok = _within(p, *sim[p], levels, targets)
-                joint[phi][p] *= ok.mean() if is_judged else 1.0
+            if is_judged:
+                for p in protocols:
+                    joint[phi][p] *= _within(p, *sim[p], levels, targets).mean()
             if phi != phis[0]:
                 continue
             for j, level in enumerate(levels):
