@@ -157,7 +157,8 @@ def make_panel_windows(
         - ``X_last``: ndarray of shape (n_series, n_steps_in, n_features),
           the last ``n_steps_in`` steps of every series, to forecast the
           ``n_steps_out`` steps after each series' end (with
-          ``future_columns``, followed by the forecast period's ``future``);
+          ``future_columns`` or ``static``, followed by the forecast period:
+          its ``future`` and static values);
         - ``last_series_id``: ndarray of shape (n_series,), the series of
           each row of ``X_last``, in the given order;
         - ``future_features``: ndarray of int, the features of ``X`` known
