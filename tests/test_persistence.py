@@ -104,6 +104,7 @@ def test_round_trip_gives_identical_predictions(
     for name in (
         *("history_", "input_shape_", "output_shape_", "target_shape_"),
         *("n_iter_", "best_epoch_", "best_loss_", "stopped_epoch_"),
+        "refit_epochs_",
     ):
         assert getattr(loaded, name) == getattr(est, name)
     assert loaded.window_normalization_ == est.window_normalization_

@@ -273,10 +273,10 @@ def test_fits_on_many_windows_unroll_longer_sequences(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "many, batch_size, batches, patience", [(False, 32, 2, 20), (True, 256, 1, 10)]
+    "many, batch_size, patience, refit", [(False, 32, 20, None), (True, 256, 10, 1)]
 )
-def test_auto_batch_size_and_patience_on_many_windows(
-    monkeypatch, many, batch_size, batches, patience
+def test_auto_batch_size_patience_and_refit_on_many_windows(
+    monkeypatch, many, batch_size, patience, refit
 ):
     if many:  # 60 windows count as many
         monkeypatch.setattr(compile_module, "MANY_SAMPLES", 50)
@@ -292,7 +292,38 @@ def test_auto_batch_size_and_patience_on_many_windows(
     )
     est.fit(X, X[:, -2:, 0])
     assert est.batch_size == "auto" and est.batch_size_ == batch_size
-    assert len(seen) == batches  # 48 training windows in batches of batch_size_
+    assert est.refit_full == "auto" and est.refit_epochs_ == refit
+    # 48 training windows in batches of 32; or one batch of 256, then the
+    # refit's epoch on all 60 windows in one batch
+    assert len(seen) == 2
     assert for_estimator(est, len(X)).patience == patience
     assert for_estimator(est.set_params(patience=3), len(X)).patience == 3
     assert LSTMSeqRegressor(batch_size=7).initialize(X, X[:, -2:, 0]).batch_size_ == 7
+
+
+@pytest.mark.parametrize("engine", ["fused", "keras"])
+@pytest.mark.parametrize("restore", [True, False])
+def test_refit_full_trains_a_new_network_on_every_window(engine, restore):
+    kw = dict(TINY, engine=engine, validation_split=0.3, epochs=12)
+    kw.update(early_stopping=True, patience=2, restore_best_weights=restore)
+    est = LSTMSeqRegressor(refit_full=True, **kw).fit(X, Y)
+    epochs = est.best_epoch_ + 1 if restore else est.n_iter_
+    assert est.refit_epochs_ == epochs and len(est.history_["val_loss"]) > epochs - 1
+    # the same network as a fit on every window for that many epochs
+    full = dict(kw, validation_split=0.0, early_stopping=False, epochs=epochs)
+    ref = LSTMSeqRegressor(refit_full=True, **full).fit(X, Y)
+    assert ref.refit_epochs_ is None  # nothing held out, nothing to refit
+    np.testing.assert_array_equal(est.predict(X), ref.predict(X))
+    validated = LSTMSeqRegressor(refit_full=False, **kw).fit(X, Y)
+    assert validated.refit_epochs_ is None and validated.history_ == est.history_
+    assert not np.array_equal(validated.predict(X), est.predict(X))
+
+
+def test_no_refit_when_training_continues():
+    kw = dict(TINY, validation_split=0.3, refit_full=True)
+    est = LSTMSeqRegressor(**kw).partial_fit(X, Y)
+    assert est.refit_epochs_ is None
+    est = LSTMSeqRegressor(**kw).fit(X, Y)  # keeps the best of 4 epochs
+    assert est.refit_epochs_ == est.best_epoch_ + 1
+    est.set_params(warm_start=True).fit(X, Y)
+    assert est.refit_epochs_ is None and est.n_iter_ == 4

@@ -168,6 +168,14 @@ class LSTMSeqRegressor(
         lowest ``val_loss`` over all epochs (a best-only checkpoint). On the
         reference many-to-many experiments this halves to thirds the error
         at the test point, which lies past the training range.
+    refit_full : bool or "auto", default="auto"
+        Once the validation split has told how many epochs to train, train
+        a new network on every window (the most recent ones included) for
+        that many epochs and keep it; ``refit_epochs_`` records them. "auto"
+        refits on 20,000 windows or more, where the validation windows are
+        the latest steps of many series (M3 and Tourism: better on every
+        such set, see :ref:`many_series`). No refit without a validation
+        split, nor in ``partial_fit`` or a warm start.
     engine : {"auto", "fused", "keras"}, default="auto"
         "fused" runs all epochs inside one compiled TensorFlow graph, many
         times faster than ``model.fit`` on small data; "keras" uses
@@ -219,6 +227,9 @@ class LSTMSeqRegressor(
     stopped_epoch_ : int or None
         0-based index of the epoch at which early stopping ended the last
         fit; None if it ran all its epochs.
+    refit_epochs_ : int or None
+        Epochs of the network refitted on every window (``refit_full``);
+        None when the model is the one the validation split chose.
     batch_size_ : int
         The batch size the last fit trained with (``batch_size`` resolved).
     linear_coef_ : ndarray of shape (n_linear_features, out_steps * \
@@ -304,6 +315,7 @@ out_features) or None
         "patience": [Interval(Integral, 0, None, closed="left"), _AUTO],
         "min_delta": [Interval(Real, 0, None, closed="left")],
         "restore_best_weights": ["boolean"],
+        "refit_full": ["boolean", _AUTO],
         "engine": [StrOptions({"auto", "fused", "keras"})],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
@@ -340,6 +352,7 @@ out_features) or None
         patience="auto",
         min_delta=0.0,
         restore_best_weights=True,
+        refit_full="auto",
         engine="auto",
         callbacks=None,
         warm_start=False,
@@ -373,6 +386,7 @@ out_features) or None
         self.patience = patience
         self.min_delta = min_delta
         self.restore_best_weights = restore_best_weights
+        self.refit_full = refit_full
         self.engine = engine
         self.callbacks = callbacks
         self.warm_start = warm_start

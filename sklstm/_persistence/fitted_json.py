@@ -29,6 +29,7 @@ _TRAINING = (
     "best_validation_loss_",
     "stopped_epoch_",
     "batch_size_",
+    "refit_epochs_",
 )
 _LOSSES = ("best_loss_", "best_validation_loss_")
 # The linear path: arrays (coefficients 2-D) and the penalty, or all None.

@@ -25,7 +25,7 @@ from .._utils.seeds import fit_seeds
 from .divergence import check_loss_did_not_explode, reference_loss
 from .engine import fused_fit
 from .keras_loop import keras_fit
-from .stopping import for_estimator
+from .stopping import for_estimator, refit_epochs
 
 __all__ = [
     "engine_name",
@@ -48,7 +48,7 @@ def engine_name(est):
     return est.engine
 
 
-def train(est, model, X, y, w, epochs, seed, initial_epoch, batch_size):
+def train(est, model, X, y, w, epochs, seed, initial_epoch, batch_size, validate=True):
     """Train ``model`` in place for ``epochs`` epochs with ``est``'s engine.
 
     The one training contract: both engines get the same arguments (epoch
@@ -61,14 +61,16 @@ def train(est, model, X, y, w, epochs, seed, initial_epoch, batch_size):
     history, earlier ``partial_fit`` calls included
     (:func:`fit_estimator`). ``batch_size`` is the fit's resolved one
     (``batch_size_``, :func:`~sklstm._model.compile.batch_size_for`).
+    ``validate=False`` trains on every sample, without validation split or
+    early stopping (the refit of ``refit_full``).
     """
     common = dict(
         sample_weight=w,
         epochs=initial_epoch + epochs,
         batch_size=batch_size,
-        validation_split=est.validation_split,
+        validation_split=est.validation_split if validate else 0.0,
         shuffle=est.shuffle,
-        early_stopping=for_estimator(est, len(X)),
+        early_stopping=for_estimator(est, len(X)) if validate else None,
         verbose=est.verbose,
         initial_epoch=initial_epoch,
         cache_key=graph_key(model),
@@ -144,6 +146,17 @@ def fit_estimator(est, X, y, sample_weight, *, epochs, partial):
             history = {k: est.history_.get(k, []) + v for k, v in history.items()}
         reference = reference_loss(model, targets)
         check_loss_did_not_explode(history["loss"], result, reference)
+        refit = None if partial or reuse else refit_epochs(est, len(X), result)
+        if refit is not None:  # a new network on every window, as long
+            model = build_compiled_model(
+                est, X.shape[1:], y3.shape[1:], build_seed, n_samples=len(X)
+            )
+            final = train(
+                est, model, X, y3, w, refit, shuffle_seed, 0,
+                state["batch_size_"], validate=False,
+            )  # fmt: skip
+            check_loss_did_not_explode(final.history["loss"], final, reference)
+        state["refit_epochs_"] = refit
         _set_fitted(est, model, history, state, result)
     return est
 
@@ -155,5 +168,6 @@ def initialize_estimator(est, X, y):
         state["batch_size_"] = batch_size_for(est.batch_size, len(X))
         build_seed = fit_seeds(est.random_state)[0]  # the seed fit would build with
         model = build_compiled_model(est, X.shape[1:], y3.shape[1:], build_seed)
+        state["refit_epochs_"] = None
         _set_fitted(est, model, {}, state)
     return est

@@ -27,6 +27,7 @@ __all__ = [
     "improved",
     "patience_for",
     "patience_ran_out",
+    "refit_epochs",
 ]
 
 #: Patience of the best-only checkpoint mode: it never runs out.
@@ -115,6 +116,26 @@ def patience_for(patience, n_samples):
     if patience != "auto":
         return int(patience)
     return AUTO_PATIENCE_MANY if many_windows(n_samples) else AUTO_PATIENCE
+
+
+def refit_epochs(est, n_samples, result):
+    """Epochs of the refit on every window after a validated fit, or None.
+
+    ``refit_full``: once the validation split has told how long to train,
+    a new network trains on every window, the most recent ones included,
+    for as many epochs as the model it replaces (the best epoch's count
+    with ``restore_best_weights``, else every epoch run). ``"auto"``
+    refits on :data:`~sklstm._model.compile.MANY_SAMPLES` windows or more,
+    where the validation windows are the most recent steps of many series
+    (measured on the M3 and Tourism competitions; see the benchmarks).
+    None (no refit) without a validation split or a finite epoch.
+    """
+    refit = est.refit_full
+    if refit == "auto":
+        refit = many_windows(n_samples)
+    if not refit or not est.validation_split or result.best_epoch is None:
+        return None
+    return result.best_epoch + 1 if est.restore_best_weights else result.epochs_run
 
 
 def for_estimator(est, n_samples):
