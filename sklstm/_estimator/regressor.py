@@ -175,7 +175,8 @@ class LSTMSeqRegressor(
         refits on 20,000 windows or more, where the validation windows are
         the latest steps of many series (M3 and Tourism: better on every
         such set, see :ref:`many_series`). No refit without a validation
-        split, nor in ``partial_fit`` or a warm start.
+        split, nor in ``partial_fit`` or a warm start; ``callbacks`` run in
+        both fits.
     engine : {"auto", "fused", "keras"}, default="auto"
         "fused" runs all epochs inside one compiled TensorFlow graph, many
         times faster than ``model.fit`` on small data; "keras" uses
