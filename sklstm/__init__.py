@@ -4,8 +4,9 @@
 stacked, bidirectional, encoder-decoder, bidirectional encoder-decoder)
 through SciKeras; ``SequenceReshaper``, ``SequenceFlattener``,
 ``make_windows`` (one series) and ``make_panel_windows`` (many series) shape
-the data; ``SplitConformalForecaster`` adds calibrated prediction intervals
-to multi-step forecasts. The estimator (and with it TensorFlow) is imported
+the data, ``recency_weights`` weighs their recent windows more, and
+``SplitConformalForecaster`` adds calibrated prediction intervals to
+multi-step forecasts. The estimator (and with it TensorFlow) is imported
 on first use, so the transformers load in a blink.
 """
 
@@ -13,6 +14,7 @@ import importlib
 
 from ._data.flatten import SequenceFlattener
 from ._data.panel import make_panel_windows
+from ._data.recency import recency_weights
 from ._data.reshape import SequenceReshaper
 from ._data.windows import make_windows
 from ._persistence.files import UnsafeModelError
@@ -31,6 +33,7 @@ __all__ = [
     "load",
     "make_panel_windows",
     "make_windows",
+    "recency_weights",
     "save",
 ]
 
