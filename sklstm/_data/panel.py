@@ -183,6 +183,7 @@ def make_panel_windows(
     See Also
     --------
     make_windows : Cut one series into windows.
+    recency_weights : Weigh the windows by how recently they end.
 
     Examples
     --------
