@@ -41,6 +41,8 @@ def recency_weights(steps_to_end, half_life):
 
     Raises
     ------
+    TypeError
+        When ``half_life`` is neither a number nor None.
     ValueError
         When ``half_life`` is not positive, or ``steps_to_end`` is not a 1-D
         array of finite values of zero or more.
