@@ -19,8 +19,9 @@ all held-out windows and steps (the series' units):
   the training part of the series, which it cuts at every step (its only
   way): where our windows are every ``stride`` steps it trains for
   ``epochs / stride`` epochs, as many gradient steps as sklstm;
-- sklstm at its defaults without (``target_feature_index=0``, the input steps
-  only) and with ``future_features``.
+- sklstm (:data:`SKLSTM`: its defaults, trained on the absolute error, the
+  loss of the table's metric) without (``target_feature_index=0``, the input
+  steps only) and with ``future_features``.
 
 Targets (the covariates issue): sklstm with covariates at most 0.9x RidgeCV
 with the same covariates on ``elecdemand``, at most 1.0x on every other
@@ -50,6 +51,11 @@ SETS = {
     "insurance": ("insurance", "Quotes", ["TV.advert"], 6, 3, 1, None, 1.0),
 }  # fmt: skip
 QUICK = dict(sets=("insurance",), epochs=1)
+#: sklstm: its defaults but the loss, the mean absolute error that the table
+#: scores (with the squared error, its default, elecdaily's MAE is 1.01x
+#: RidgeCV + covariates at seed 0 and 0.985x to 1.04x over seeds 0-2; with
+#: the absolute error 0.945x to 0.977x; see the benchmarks page).
+SKLSTM = dict(random_state=0, loss="mae")
 
 
 def load(name):
@@ -100,7 +106,7 @@ def evaluate(name, quick):
         seconds[label] = time.perf_counter() - start
         pred = ridge.predict(_ridge_features(X_te, n_in, ahead))
         maes[label] = np.abs(pred - y_te).mean()
-    params = dict(random_state=0, **({"epochs": QUICK["epochs"]} if quick else {}))
+    params = dict(SKLSTM, **({"epochs": QUICK["epochs"]} if quick else {}))
     future = list(range(1, len(covariates) + 1))
     fits = {
         "sklstm": (LSTMSeqRegressor(target_feature_index=0, **params), n_in),
@@ -141,8 +147,8 @@ def run(report, quick=False):
         "fpp2 series with covariates known ahead; identical windows for all "
         "(n_in steps of every column, then the forecast period's covariates); "
         "last 20% of windows held out in time order. MAE, lower is better. "
-        "sklstm: LSTMSeqRegressor(random_state=0) at its defaults, with "
-        "future_features for '+ cov.'."
+        f"sklstm: LSTMSeqRegressor({SKLSTM}), its defaults but the loss of "
+        "the metric, with future_features for '+ cov.'."
     )
     results = [evaluate(name, quick) for name in sets]
     contenders = list(results[0]["maes"])
