@@ -215,14 +215,16 @@ def evaluate(name, quick):
     choices, chosen = validated_choices(train, n_in, horizon, metric, params)
     seconds["validation"] = time.perf_counter() - start
     loss, half_life = choices["sklstm"]
-    validated = {
-        "RidgeCV + recency": ("RidgeCV", global_ridge, choices["RidgeCV"]),
-        "sklstm, validated": ("sklstm", _sklstm(dict(params, loss=loss)), half_life),
-    }
-    for key, (label, forecast, hl) in validated.items():
-        if hl is None and (label == "RidgeCV" or loss == params.get("loss", "mse")):
+    validated = {  # key: (default column, its forecast, half-life, same loss)
+        "RidgeCV + recency": ("RidgeCV", global_ridge, choices["RidgeCV"], True),
+        "sklstm, validated": (
+            "sklstm", _sklstm(dict(params, loss=loss)), half_life, loss == est.loss
+        ),
+    }  # fmt: skip
+    for key, (label, forecast, hl, same_loss) in validated.items():
+        if hl is None and same_loss:  # the default won: its fit
             forecasts[key], seconds[key] = forecasts[label], seconds[label]
-            continue  # the default won: its fit
+            continue
         start = time.perf_counter()
         forecasts[key] = forecast(panel, recency_weights(panel.steps_to_end, hl))
         seconds[key] = time.perf_counter() - start
