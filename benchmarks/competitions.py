@@ -23,9 +23,9 @@ window. Contenders, each scored on the competition's own test parts:
   every series' last horizon of its training part held out, nothing of the
   test part seen; a half-life must beat no weights there by 2%); the fit
   without weights where none wins.
-- sklstm, validated: sklstm with the loss (:data:`LOSSES`) and the recency
-  weights chosen on the same validation period; the default fit where the
-  default wins.
+- sklstm, validated: sklstm with the loss and the linear path
+  (:data:`SETTINGS`) and the recency weights chosen on the same validation
+  period; the default fit where the defaults win.
 
 sMAPE for M3, MAPE for Tourism, MASE for both (lower is better), fit
 seconds. Targets (the global-models issue), judged for both sklstm
@@ -67,10 +67,16 @@ FIT_LIMIT = 600.0
 #: horizons; a half-life must beat no weights there by :data:`MIN_GAIN`.
 HALF_LIVES = (0.25, 0.5, 1.0, 2.0, 4.0)
 MIN_GAIN = 0.02
-#: The losses sklstm tries on the validation period: the default squared
-#: error, and the absolute error, whose median forecast percentage errors
-#: reward on logarithmic windows.
-LOSSES = ("mse", "mae")
+#: The settings sklstm tries on the validation period, the defaults first:
+#: the squared error or the absolute error (whose median forecast percentage
+#: errors reward on logarithmic windows), and the linear path with or
+#: without each window's level (which says little across series of
+#: different units).
+SETTINGS = tuple(
+    dict(loss=loss, linear_path=path)
+    for loss in ("mse", "mae")
+    for path in ("ridge", "ridge_window")
+)
 #: The sklstm columns the targets are judged for.
 SKLSTM = ("sklstm", "sklstm, validated")
 
@@ -124,7 +130,7 @@ def _wins(score, baseline):
 
 
 def validated_choices(train, n_in, horizon, metric, params):
-    """The recency weights' half-lives and sklstm's loss, chosen on a
+    """The recency weights' half-lives and sklstm's settings, chosen on a
     validation period.
 
     Every series' last ``horizon`` training steps are held out (series left
@@ -132,16 +138,16 @@ def validated_choices(train, n_in, horizon, metric, params):
     them tries every half-life of :data:`HALF_LIVES`, one cheap ridge each,
     and keeps the best if it beats no weights by :data:`MIN_GAIN`: RidgeCV's
     half-life, and sklstm's proposal. sklstm (``params``, without the refit,
-    which trains all alike) then fits those windows with every loss of
-    :data:`LOSSES`, without weights and with the proposal, which it keeps
-    for a loss only if it beats no weights by :data:`MIN_GAIN` too; the loss
-    that scores best so is kept.
+    which trains all alike) then fits those windows with every setting of
+    :data:`SETTINGS` without weights, and the best of them with the
+    proposal, which it keeps only if it beats no weights by
+    :data:`MIN_GAIN` too.
 
     Returns
     -------
     choices : dict
-        ``{"RidgeCV": half-life, "sklstm": (loss, half-life)}``, None for no
-        weights.
+        ``{"RidgeCV": half-life, "sklstm": (setting, half-life)}``, None for
+        no weights; a setting is a dict of sklstm parameters.
     line : str
         How they were chosen: the validation scores.
     """
@@ -153,6 +159,10 @@ def validated_choices(train, n_in, horizon, metric, params):
     def weights(half_life):
         return recency_weights(panel.steps_to_end, half_life)
 
+    def score(setting, half_life=None):
+        forecast = _sklstm(dict(params, **setting, refit_full=False))
+        return _validation_score(metric, actual, forecast(panel, weights(half_life)))
+
     ridge = {
         hl: _validation_score(metric, actual, global_ridge(panel, weights(hl)))
         for hl in (None, *(m * horizon for m in HALF_LIVES))
@@ -160,19 +170,23 @@ def validated_choices(train, n_in, horizon, metric, params):
     best = min((hl for hl in ridge if hl is not None), key=ridge.get)
     line = f"RidgeCV {ridge[None]:.2f} without, {ridge[best]:.2f} at {best}"
     proposal = best if _wins(ridge[best], ridge[None]) else None
-    net = {}
-    for loss in LOSSES:
-        forecast = _sklstm(dict(params, loss=loss, refit_full=False))
-        for hl in dict.fromkeys((None, proposal)):
-            net[loss, hl] = _validation_score(
-                metric, actual, forecast(panel, weights(hl))
-            )
-        line += f"; sklstm {loss} {net[loss, None]:.2f} without"
-        if proposal is not None:
-            line += f", {net[loss, proposal]:.2f} at {proposal}"
-            if not _wins(net[loss, proposal], net[loss, None]):
-                del net[loss, proposal]
-    return {"RidgeCV": proposal, "sklstm": min(net, key=net.get)}, line
+    net = [score(setting) for setting in SETTINGS]
+    line += "; sklstm " + ", ".join(
+        f"{_label(setting)} {value:.2f}" for setting, value in zip(SETTINGS, net)
+    )
+    setting = SETTINGS[int(np.argmin(net))]  # ties: the first, the defaults
+    half_life = None
+    if proposal is not None:
+        weighted = score(setting, proposal)
+        line += f"; {_label(setting)} at {proposal} {weighted:.2f}"
+        if _wins(weighted, min(net)):
+            half_life = proposal
+    return {"RidgeCV": proposal, "sklstm": (setting, half_life)}, line
+
+
+def _label(setting):
+    """A setting of :data:`SETTINGS`, short."""
+    return "/".join(str(value) for value in setting.values())
 
 
 def _check(name, forecasts, n_series, horizon):
@@ -214,15 +228,16 @@ def evaluate(name, quick):
     start = time.perf_counter()
     choices, chosen = validated_choices(train, n_in, horizon, metric, params)
     seconds["validation"] = time.perf_counter() - start
-    loss, half_life = choices["sklstm"]
-    validated = {  # key: (default column, its forecast, half-life, same loss)
+    setting, half_life = choices["sklstm"]
+    defaults = all(getattr(est, k) == v for k, v in setting.items())
+    validated = {  # key: (default column, its forecast, half-life, same settings)
         "RidgeCV + recency": ("RidgeCV", global_ridge, choices["RidgeCV"], True),
         "sklstm, validated": (
-            "sklstm", _sklstm(dict(params, loss=loss)), half_life, loss == est.loss
+            "sklstm", _sklstm(dict(params, **setting)), half_life, defaults
         ),
     }  # fmt: skip
-    for key, (label, forecast, hl, same_loss) in validated.items():
-        if hl is None and same_loss:  # the default won: its fit
+    for key, (label, forecast, hl, same) in validated.items():
+        if hl is None and same:  # the default won: its fit
             forecasts[key], seconds[key] = forecasts[label], seconds[label]
             continue
         start = time.perf_counter()
@@ -275,8 +290,11 @@ def run(report, quick=False):
         fits = ", ".join(f"{r['seconds'][k]:.0f}" for k in timed)
         row += [f"{fits} ({', '.join(map(str, r['epochs']))})"]
         c, chosen = r["choices"]
-        loss, hl = c["sklstm"]
-        row += [f"RidgeCV half-life {c['RidgeCV']}; sklstm {loss}, {hl} ({chosen})"]
+        setting, hl = c["sklstm"]
+        row += [
+            f"RidgeCV half-life {c['RidgeCV']}; sklstm {_label(setting)}, {hl} "
+            f"({chosen})"
+        ]
         rows.append(row)
         limit = TARGETS[r["name"].split()[-1]]
         for k in SKLSTM:

@@ -1,11 +1,13 @@
 """The linear path beside the network (sklstm._model.linear)."""
 
+import io
+
 import numpy as np
 import pytest
 from sklearn.linear_model import RidgeCV
 from sklearn.metrics import mean_absolute_error
 
-from sklstm import LSTMSeqRegressor, make_windows
+from sklstm import LSTMSeqRegressor, load, make_windows, save
 from sklstm._model.architectures import ARCHITECTURES
 from sklstm._model.linear import ALPHAS, features
 
@@ -59,6 +61,36 @@ def test_with_window_normalization_the_level_is_a_feature():
     # regression reparametrized, so a trend is followed past the training range.
     shifted = est.predict(X + 0.5) - 0.5
     np.testing.assert_allclose(shifted, est.predict(X), atol=0.5)
+
+
+@pytest.mark.parametrize("window_scale", [None, "mean_abs"])
+def test_ridge_window_reads_the_window_alone_and_moves_with_it(window_scale):
+    X, y = make_windows(_seasonal() + 5, 12, 3)
+    est = LSTMSeqRegressor(
+        units=3,
+        epochs=2,
+        linear_path="ridge_window",
+        window_scale=window_scale,
+        random_state=0,
+    ).fit(X, y)
+    assert est.linear_coef_.shape == (12, 3)  # no level after the window
+    assert est.level_mean_ is None and est.level_scale_ is None
+    # Without the level the whole forecast (network included) is that of
+    # the window relative to its last value (and over its scale).
+    pred = est.predict(X)
+    if window_scale is None:
+        moved = est.predict(X + 50.0) - 50.0
+    else:
+        moved = est.predict(X * 10.0) / 10.0
+    np.testing.assert_allclose(moved, pred, rtol=1e-4, atol=1e-3)
+    # ... which "ridge", reading where the window stands, does not do.
+    level = LSTMSeqRegressor(units=3, epochs=2, random_state=0).fit(X, y)
+    assert np.abs(level.predict(X + 50.0) - 50.0 - level.predict(X)).max() > 0.1
+    buffer = io.BytesIO()
+    save(est, buffer)
+    back = load(io.BytesIO(buffer.getvalue()))
+    assert back.level_mean_ is None
+    np.testing.assert_array_equal(back.predict(X), pred)
 
 
 def test_ridge_path_beats_the_network_alone_on_a_seasonal_series():

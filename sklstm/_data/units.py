@@ -117,8 +117,8 @@ def prepare_fit(est, X, y, sample_weight, *, reuse, split=True):
         with_linear = lin["linear_coef_"] is not None
     else:
         lin = dict.fromkeys(_LINEAR)
-        with_linear = est.linear_path == "ridge"
-        if with_linear and level is not None:
+        with_linear = est.linear_path is not None
+        if level is not None and linear.reads_level(est.linear_path):
             lin["level_mean_"], lin["level_scale_"] = fit_stats(level)
     targets = y3
     if with_linear:

@@ -56,14 +56,17 @@ class LSTMSeqRegressor(
         Dropout on the inputs of every recurrent layer.
     recurrent_dropout : float, default=0.0
         Dropout on the recurrent state of every recurrent layer.
-    linear_path : {"ridge"} or None, default="ridge"
+    linear_path : {"ridge", "ridge_window"} or None, default="ridge"
         A linear forecast beside the network (LSTNet's autoregressive
         highway), in the model's units: a ridge regression of the targets on
         the flattened window and, with window normalization, each window's
         level, its penalty chosen by leave-one-out (scikit-learn's
         ``RidgeCV``). It is fitted first; the network then learns its
         residuals and starts at zero, so training starts from the ridge
-        forecast. None: the network alone. See :ref:`forecasting`.
+        forecast. "ridge_window": the same without the level, a forecast
+        that moves with its window, for one model over many series of
+        different levels (:ref:`many_series`). None: the network alone.
+        See :ref:`forecasting`.
     n_target_features : int, default=1
         For a 2-D target only: how many output features each output step has.
         Its columns are read time-major (all features of step 1, then of
@@ -237,14 +240,15 @@ class LSTMSeqRegressor(
 out_features) or None
         Coefficients of the linear path in the model's units, on the
         flattened window (time-major) followed by the window's level per
-        feature; None without a linear path.
+        feature (when the path reads it); None without a linear path.
     linear_intercept_ : ndarray of shape (out_steps * out_features,) or None
         Intercepts of the linear path.
     linear_alpha_ : float or None
         The ridge penalty leave-one-out chose for the linear path.
     level_mean_, level_scale_ : ndarray of shape (features,) or None
         Statistics that standardize each window's level for the linear path
-        (None without window normalization or a linear path).
+        (None without window normalization, with ``linear_path="ridge_window"``
+        or without a linear path).
     n_features_in_ : int
         ``X.shape[1]`` as seen in fit: the number of timesteps.
     feature_names_in_ : ndarray of str

@@ -13,12 +13,25 @@ window's level (its location, standardized): with the level the map can
 follow a trend (the window relative to its last value) and still pull a
 stationary series back towards its usual level, which the normalized window
 alone cannot see. The penalty shrinks the forecast towards the last value.
+``linear_path="ridge_window"`` leaves the level out: the map reads the
+normalized window alone, so its forecast moves with the window (shift
+invariant with "last" or "mean" normalization, scale invariant with a
+window scale). Across many series of different levels the level says little
+about any one of them (a global model; see :ref:`many_series`).
 """
 
 import numpy as np
 from sklearn.linear_model import RidgeCV
 
-__all__ = ["ALPHAS", "FITTED", "LINEAR_PATHS", "features", "fit", "predict"]
+__all__ = [
+    "ALPHAS",
+    "FITTED",
+    "LINEAR_PATHS",
+    "features",
+    "fit",
+    "predict",
+    "reads_level",
+]
 
 #: The fitted attributes of the linear path: coefficients, intercepts, the
 #: chosen penalty and the statistics that standardize each window's level.
@@ -31,10 +44,15 @@ FITTED = (
 )
 
 #: The values of ``linear_path`` besides None.
-LINEAR_PATHS = ("ridge",)
+LINEAR_PATHS = ("ridge", "ridge_window")
 
 #: Ridge penalties tried by leave-one-out.
 ALPHAS = np.logspace(-4, 4, 17)
+
+
+def reads_level(linear_path):
+    """Whether the linear path ``linear_path`` reads each window's level."""
+    return linear_path == "ridge"
 
 
 def features(X, level=None):
