@@ -14,10 +14,11 @@ follow a trend (the window relative to its last value) and still pull a
 stationary series back towards its usual level, which the normalized window
 alone cannot see. The penalty shrinks the forecast towards the last value.
 ``linear_path="ridge_window"`` leaves the level out: the map reads the
-normalized window alone, so its forecast moves with the window (shift
-invariant with "last" or "mean" normalization, scale invariant with a
-window scale). Across many series of different levels the level says little
-about any one of them (a global model; see :ref:`many_series`).
+normalized window alone, so its forecast moves with the window (a window
+shifted by c gets a forecast shifted by c; with ``window_scale="mean_abs"``,
+one scaled by k a forecast scaled by k). Across many series of different
+levels the level says little about any one of them (a global model; see
+:ref:`many_series`).
 """
 
 import numpy as np
