@@ -88,6 +88,12 @@ def test_series_too_short_for_a_window_are_skipped_with_a_warning():
     assert panel.last_series_id.tolist() == ["a", "b", "c"]  # still forecastable
 
 
+def test_warnings_name_numpy_ids_as_plain_python():
+    short = {np.int64(k): np.arange(6.0) for k in range(7)}
+    with pytest.warns(UserWarning, match=r": 0, 1, 2, 3, 4 and 2 more;"):
+        make_panel_windows({**short, 9: np.arange(20.0)}, 5, 3)
+
+
 @pytest.mark.parametrize(
     "data, kwargs, error, match",
     [

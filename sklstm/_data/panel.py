@@ -33,7 +33,9 @@ _SHOWN = 5
 
 
 def _names(ids):
-    shown = ", ".join(map(repr, ids[:_SHOWN]))
+    """The first series ids, as written in Python (``3``, not ``np.int64(3)``)."""
+    plain = [i.item() if isinstance(i, np.generic) else i for i in ids[:_SHOWN]]
+    shown = ", ".join(map(repr, plain))
     return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
 
 
