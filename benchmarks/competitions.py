@@ -139,9 +139,9 @@ def validated_choices(train, n_in, horizon, metric, params):
     and keeps the best if it beats no weights by :data:`MIN_GAIN`: RidgeCV's
     half-life, and sklstm's proposal. sklstm (``params``, without the refit,
     which trains all alike) then fits those windows with every setting of
-    :data:`SETTINGS` without weights, and the best of them with the
-    proposal, which it keeps only if it beats no weights by
-    :data:`MIN_GAIN` too.
+    :data:`SETTINGS`, without weights and with the proposal, which it keeps
+    for a setting only if it beats no weights by :data:`MIN_GAIN` too; the
+    best of those is kept.
 
     Returns
     -------
@@ -170,18 +170,17 @@ def validated_choices(train, n_in, horizon, metric, params):
     best = min((hl for hl in ridge if hl is not None), key=ridge.get)
     line = f"RidgeCV {ridge[None]:.2f} without, {ridge[best]:.2f} at {best}"
     proposal = best if _wins(ridge[best], ridge[None]) else None
-    net = [score(setting) for setting in SETTINGS]
-    line += "; sklstm " + ", ".join(
-        f"{_label(setting)} {value:.2f}" for setting, value in zip(SETTINGS, net)
-    )
-    setting = SETTINGS[int(np.argmin(net))]  # ties: the first, the defaults
-    half_life = None
-    if proposal is not None:
-        weighted = score(setting, proposal)
-        line += f"; {_label(setting)} at {proposal} {weighted:.2f}"
-        if _wins(weighted, min(net)):
-            half_life = proposal
-    return {"RidgeCV": proposal, "sklstm": (setting, half_life)}, line
+    net = {}
+    for i, setting in enumerate(SETTINGS):
+        for hl in dict.fromkeys((None, proposal)):
+            net[i, hl] = score(setting, hl)
+        line += f"; {_label(setting)} {net[i, None]:.2f}"
+        if proposal is not None:
+            line += f", at {proposal} {net[i, proposal]:.2f}"
+            if not _wins(net[i, proposal], net[i, None]):
+                del net[i, proposal]
+    i, half_life = min(net, key=net.get)  # ties: the first, the defaults
+    return {"RidgeCV": proposal, "sklstm": (SETTINGS[i], half_life)}, line
 
 
 def _label(setting):
