@@ -67,6 +67,11 @@ FIT_LIMIT = 600.0
 #: horizons; a half-life must beat no weights there by :data:`MIN_GAIN`.
 HALF_LIVES = (0.25, 0.5, 1.0, 2.0, 4.0)
 MIN_GAIN = 0.02
+#: Longer inputs tried on the validation period beside a set's own (``SETS``):
+#: up to this many, one season apart (one horizon for yearly and "other"
+#: series), as long as every series can be forecast from them and at least
+#: half the series' validation parts hold them.
+LONGER_INPUTS = 2
 #: The settings sklstm tries on the validation period, the defaults first:
 #: the squared error or the absolute error (whose median forecast percentage
 #: errors reward on logarithmic windows), and the linear path with or
@@ -129,13 +134,42 @@ def _wins(score, baseline):
     return score <= (1 - MIN_GAIN) * baseline
 
 
-def validated_choices(train, n_in, horizon, metric, params):
-    """The recency weights' half-lives and sklstm's settings, chosen on a
-    validation period.
+def input_lengths(n_in, horizon, period, train):
+    """The input lengths tried on the validation period: the set's own
+    ``n_in``, then up to :data:`LONGER_INPUTS` longer ones.
 
-    Every series' last ``horizon`` training steps are held out (series left
-    without ``n_in`` steps sit out). The global RidgeCV on the windows before
-    them tries every half-life of :data:`HALF_LIVES`, one cheap ridge each,
+    >>> input_lengths(36, 24, 12, [np.zeros(67), np.zeros(300)])
+    (36, 48, 60)
+    >>> input_lengths(6, 4, 1, [np.zeros(7), np.zeros(23)])
+    (6,)
+    """
+    step = period if period > 1 else horizon
+    lengths = np.array([len(x) for x in train])
+    longest = min(lengths.min(), np.median(lengths) - horizon)
+    longer = (n_in + k * step for k in range(1, LONGER_INPUTS + 1))
+    return (n_in, *(n for n in longer if n <= longest))
+
+
+def _validation_panel(train, n_in, horizon):
+    """The validation period's windows: every series' last ``horizon``
+    training steps held out (series left without ``n_in`` steps sit out);
+    with their actual values."""
+    kept = [x for x in train if len(x) - horizon >= n_in]
+    actual = np.array([x[-horizon:] for x in kept])
+    series = dict(enumerate(x[:-horizon] for x in kept))
+    return kept, actual, series
+
+
+def validated_choices(train, inputs, horizon, metric, params):
+    """The input length, the recency weights' half-lives and sklstm's
+    settings, chosen on a validation period.
+
+    Every series' last ``horizon`` training steps are held out. sklstm at
+    ``params`` first fits the windows before them at every input length of
+    ``inputs`` (:func:`input_lengths`), on the series whose held-out part
+    follows the longest, and keeps the best (ties: the shortest). On that
+    input (series left without it sit out), the global RidgeCV on the windows
+    tries every half-life of :data:`HALF_LIVES`, one cheap ridge each,
     and keeps the best if it beats no weights by :data:`MIN_GAIN`: RidgeCV's
     half-life, and sklstm's proposal. sklstm (``params``, without the refit,
     which trains all alike) then fits those windows with every setting of
@@ -146,21 +180,31 @@ def validated_choices(train, n_in, horizon, metric, params):
     Returns
     -------
     choices : dict
-        ``{"RidgeCV": half-life, "sklstm": (setting, half-life)}``, None for
-        no weights; a setting is a dict of sklstm parameters.
+        ``{"n_steps_in": input length, "RidgeCV": half-life, "sklstm":
+        (setting, half-life)}``, None for no weights; a setting is a dict of
+        sklstm parameters.
     line : str
         How they were chosen: the validation scores.
     """
-    kept = [x for x in train if len(x) - horizon >= n_in]
-    actual = np.array([x[-horizon:] for x in kept])
-    series = dict(enumerate(x[:-horizon] for x in kept))
+    params = dict(params, refit_full=False)  # the refit trains all alike
+    fits = {}  # (input length, series kept): the defaults' validation score
+    kept, actual, series = _validation_panel(train, max(inputs), horizon)
+    for n in inputs:
+        panel = make_panel_windows(series, n, horizon)
+        forecast = _sklstm(params)(panel)
+        fits[n, len(kept)] = _validation_score(metric, actual, forecast)
+    n_in = min(inputs, key=lambda n: fits[n, len(kept)])
+    line = "inputs " + ", ".join(f"{n} {fits[n, len(kept)]:.2f}" for n in inputs)
+    kept, actual, series = _validation_panel(train, n_in, horizon)
     panel = make_panel_windows(series, n_in, horizon)
 
     def weights(half_life):
         return recency_weights(panel.steps_to_end, half_life)
 
     def score(setting, half_life=None):
-        forecast = _sklstm(dict(params, **setting, refit_full=False))
+        if setting == SETTINGS[0] and half_life is None and (n_in, len(kept)) in fits:
+            return fits[n_in, len(kept)]  # fitted above, on the same windows
+        forecast = _sklstm(dict(params, **setting))
         return _validation_score(metric, actual, forecast(panel, weights(half_life)))
 
     ridge = {
@@ -168,7 +212,7 @@ def validated_choices(train, n_in, horizon, metric, params):
         for hl in (None, *(m * horizon for m in HALF_LIVES))
     }
     best = min((hl for hl in ridge if hl is not None), key=ridge.get)
-    line = f"RidgeCV {ridge[None]:.2f} without, {ridge[best]:.2f} at {best}"
+    line += f"; RidgeCV {ridge[None]:.2f} without, {ridge[best]:.2f} at {best}"
     proposal = best if _wins(ridge[best], ridge[None]) else None
     net = {}
     for i, setting in enumerate(SETTINGS):
@@ -180,7 +224,8 @@ def validated_choices(train, n_in, horizon, metric, params):
             if not _wins(net[i, proposal], net[i, None]):
                 del net[i, proposal]
     i, half_life = min(net, key=net.get)  # ties: the first, the defaults
-    return {"RidgeCV": proposal, "sklstm": (SETTINGS[i], half_life)}, line
+    choices = {"RidgeCV": proposal, "sklstm": (SETTINGS[i], half_life)}
+    return {"n_steps_in": n_in, **choices}, line
 
 
 def _label(setting):
@@ -225,12 +270,19 @@ def evaluate(name, quick):
     seconds["sklstm"] = time.perf_counter() - start
     forecasts["sklstm"] = est.predict(panel.X_last)
     start = time.perf_counter()
-    choices, chosen = validated_choices(train, n_in, horizon, metric, params)
+    inputs = input_lengths(n_in, horizon, period, train)
+    choices, chosen = validated_choices(train, inputs, horizon, metric, params)
     seconds["validation"] = time.perf_counter() - start
     setting, half_life = choices["sklstm"]
-    defaults = all(getattr(est, k) == v for k, v in setting.items())
+    same_input = choices["n_steps_in"] == n_in
+    windows = panel  # the validated columns' windows
+    if not same_input:
+        windows = make_panel_windows(
+            dict(zip(ids, train)), choices["n_steps_in"], horizon
+        )
+    defaults = same_input and all(getattr(est, k) == v for k, v in setting.items())
     validated = {  # key: (default column, its forecast, half-life, same settings)
-        "RidgeCV + recency": ("RidgeCV", global_ridge, choices["RidgeCV"], True),
+        "RidgeCV + recency": ("RidgeCV", global_ridge, choices["RidgeCV"], same_input),
         "sklstm, validated": (
             "sklstm", _sklstm(dict(params, **setting)), half_life, defaults
         ),
@@ -240,7 +292,7 @@ def evaluate(name, quick):
             forecasts[key], seconds[key] = forecasts[label], seconds[label]
             continue
         start = time.perf_counter()
-        forecasts[key] = forecast(panel, recency_weights(panel.steps_to_end, hl))
+        forecasts[key] = forecast(windows, recency_weights(windows.steps_to_end, hl))
         seconds[key] = time.perf_counter() - start
     _check(name, forecasts, len(ids), horizon)
     score = data.smape if metric == "sMAPE" else data.mape
@@ -291,8 +343,8 @@ def run(report, quick=False):
         c, chosen = r["choices"]
         setting, hl = c["sklstm"]
         row += [
-            f"RidgeCV half-life {c['RidgeCV']}; sklstm {_label(setting)}, {hl} "
-            f"({chosen})"
+            f"input {c['n_steps_in']}; RidgeCV half-life {c['RidgeCV']}; sklstm "
+            f"{_label(setting)}, {hl} ({chosen})"
         ]
         rows.append(row)
         limit = TARGETS[r["name"].split()[-1]]
