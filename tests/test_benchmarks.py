@@ -157,3 +157,21 @@ def test_oracle_coverage_is_nominal_on_average_and_noisy_on_short_holdouts(phi):
     # the true quantiles are no narrower in spread on 40 windows than on 400
     spread = {n: np.std(c["known"][0][:, 0]) for n, c in (("40", short), ("400", long))}
     assert spread["40"] > 2 * spread["400"]
+
+
+@pytest.mark.parametrize(
+    "n_in, horizon, period, lengths, expected",
+    [
+        (36, 24, 12, [67, 300, 306], (36, 48, 60)),  # a season apart
+        (8, 8, 1, [63, 63, 96], (8, 16, 24)),  # no season: a horizon apart
+        (6, 4, 1, [7, 12, 23], (6,)),  # the shortest series limits them
+        (8, 6, 1, [14, 19, 41], (8,)),  # half the validation parts must hold them
+    ],
+)
+def test_competitions_try_longer_inputs_only_where_the_series_hold_them(
+    n_in, horizon, period, lengths, expected
+):
+    from benchmarks.competitions import input_lengths
+
+    train = [np.zeros(n) for n in lengths]
+    assert input_lengths(n_in, horizon, period, train) == expected
