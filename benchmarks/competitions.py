@@ -169,17 +169,17 @@ def input_lengths(n_in, horizon, period, train):
 
 def _validation_panel(train, n_in, horizon):
     """The validation period's windows: every series' last ``horizon``
-    training steps held out (series left without ``n_in`` steps sit out);
-    with their actual values."""
+    training steps held out (series left without ``n_in`` steps sit out):
+    their actual values, one row per series kept, and the series before
+    them."""
     kept = [x for x in train if len(x) - horizon >= n_in]
     actual = np.array([x[-horizon:] for x in kept])
-    series = dict(enumerate(x[:-horizon] for x in kept))
-    return kept, actual, series
+    return actual, dict(enumerate(x[:-horizon] for x in kept))
 
 
 def validated_choices(train, inputs, horizon, metric, params):
-    """The input length, the recency weights' half-lives and sklstm's
-    settings, chosen on a validation period.
+    """The input length, the recency weights' half-lives, sklstm's settings
+    and its forecast's quantile level, chosen on a validation period.
 
     Every series' last ``horizon`` training steps are held out. sklstm at
     ``params`` first fits the windows before them at every input length of
@@ -207,22 +207,22 @@ def validated_choices(train, inputs, horizon, metric, params):
     """
     params = dict(params, refit_full=False)  # the refit trains all alike
     fits = {}  # (input length, series kept): the defaults' validation score
-    kept, actual, series = _validation_panel(train, max(inputs), horizon)
+    actual, series = _validation_panel(train, max(inputs), horizon)
     for n in inputs:
         panel = make_panel_windows(series, n, horizon)
         forecast = _sklstm(params)(panel)
-        fits[n, len(kept)] = _validation_score(metric, actual, forecast)
-    n_in = min(inputs, key=lambda n: fits[n, len(kept)])
-    line = "inputs " + ", ".join(f"{n} {fits[n, len(kept)]:.2f}" for n in inputs)
-    kept, actual, series = _validation_panel(train, n_in, horizon)
+        fits[n, len(actual)] = _validation_score(metric, actual, forecast)
+    n_in = min(inputs, key=lambda n: fits[n, len(actual)])
+    line = "inputs " + ", ".join(f"{n} {fits[n, len(actual)]:.2f}" for n in inputs)
+    actual, series = _validation_panel(train, n_in, horizon)
     panel = make_panel_windows(series, n_in, horizon)
 
     def weights(half_life):
         return recency_weights(panel.steps_to_end, half_life)
 
     def score(setting, half_life=None):
-        if setting == SETTINGS[0] and half_life is None and (n_in, len(kept)) in fits:
-            return fits[n_in, len(kept)]  # fitted above, on the same windows
+        if setting == SETTINGS[0] and half_life is None and (n_in, len(actual)) in fits:
+            return fits[n_in, len(actual)]  # fitted above, on the same series
         forecast = _sklstm(dict(params, **setting))
         return _validation_score(metric, actual, forecast(panel, weights(half_life)))
 
