@@ -162,16 +162,17 @@ def test_oracle_coverage_is_nominal_on_average_and_noisy_on_short_holdouts(phi):
 @pytest.mark.parametrize(
     "n_in, horizon, period, lengths, expected",
     [
-        (36, 24, 12, [67, 300, 306], (36, 48, 60)),  # a season apart
+        (36, 24, 12, [67] + [300] * 9, (36, 48, 60)),  # a season apart
         (8, 8, 1, [63, 63, 96], (8, 16, 24)),  # no season: a horizon apart
         (6, 4, 1, [7, 12, 23], (6,)),  # the shortest series limits them
         (8, 6, 1, [14, 19, 41], (8,)),  # half the validation parts must hold them
+        (24, 18, 12, [48] * 2 + [126] * 8, (24,)),  # 90% must give a window
     ],
 )
 def test_competitions_try_longer_inputs_only_where_the_series_hold_them(
     n_in, horizon, period, lengths, expected
 ):
-    from benchmarks.competitions import input_lengths
+    from benchmarks._competitions_choices import input_lengths
 
     train = [np.zeros(n) for n in lengths]
     assert input_lengths(n_in, horizon, period, train) == expected
