@@ -176,3 +176,21 @@ def test_competitions_try_longer_inputs_only_where_the_series_hold_them(
 
     train = [np.zeros(n) for n in lengths]
     assert input_lengths(n_in, horizon, period, train) == expected
+
+
+@pytest.mark.parametrize("level", [None, 0.3])
+def test_competitions_validated_forecast_averages_the_second_setting(level):
+    from benchmarks._competitions_choices import SETTINGS, validated_sklstm
+    from sklstm import make_panel_windows
+
+    rng = np.random.default_rng(0)
+    series = {k: 10 + k + rng.normal(size=30).cumsum() ** 2 / 9 for k in range(3)}
+    panel = make_panel_windows(series, 4, 2)
+    params = dict(units=4, epochs=1, batch_size=32, random_state=0)
+    one = {"sklstm": (SETTINGS[0], None, level), "second": None}
+    two = dict(one, second=(SETTINGS[3], 4.0))
+    alone = validated_sklstm(params, one)(panel)
+    second = validated_sklstm(params, one | {"sklstm": (*two["second"], None)})
+    pair = validated_sklstm(params, two)(panel)
+    assert alone.shape == pair.shape == (3, 2) and np.all(np.isfinite(pair))
+    np.testing.assert_allclose(pair, (alone + second(panel)) / 2, rtol=1e-5)
