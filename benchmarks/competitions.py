@@ -25,10 +25,10 @@ window. Contenders, each scored on the competition's own test parts:
   without weights where none wins.
 - sklstm, validated: sklstm with the input length, the loss and the linear
   path (:data:`SETTINGS`), the recency weights and the quantile level of the
-  point forecast (:data:`LEVELS`) chosen on the same validation period, and
-  averaged with the next best setting's forecast where that mean scores
-  lower there; the default fit where the defaults win. (The choices:
-  ``_competitions_choices.py``.)
+  point forecast (:data:`LEVELS`) chosen on the same validation period (the
+  level on the horizon before it too), averaged with the next best
+  setting's forecast where that mean scores lower there; the default fit
+  where the defaults win (the choices: ``_competitions_choices.py``).
 
 sMAPE for M3, MAPE for Tourism, MASE for both (lower is better), fit
 seconds. Targets (the global-models issue), judged for both sklstm

@@ -194,3 +194,18 @@ def test_competitions_validated_forecast_averages_the_second_setting(level):
     pair = validated_sklstm(params, two)(panel)
     assert alone.shape == pair.shape == (3, 2) and np.all(np.isfinite(pair))
     np.testing.assert_allclose(pair, (alone + second(panel)) / 2, rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "origin, actual, before",
+    [(1, [[8, 9], [3, 4]], [8, 3]), (2, [[6, 7]], [6])],  # the 5 steps sit out
+)
+def test_competitions_validation_origins_hold_out_one_horizon(origin, actual, before):
+    from benchmarks._competitions_choices import _validation_panel
+
+    train = [np.arange(10.0), np.arange(5.0)]
+    held_out, series = _validation_panel(train, 3, 2, origin=origin)
+    np.testing.assert_array_equal(held_out, actual)
+    assert [len(x) for x in series.values()] == before
+    for x, y in zip(series.values(), held_out):  # the held-out part follows
+        assert y[0] == x[-1] + 1
