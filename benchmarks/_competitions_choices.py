@@ -130,11 +130,11 @@ def validated_choices(train, inputs, horizon, metric, params):
     best of those is kept. Last, one quantile fit with that setting and
     weights forecasts every level of :data:`LEVELS`; the best level is kept
     if it beats the setting's own forecast by :data:`MIN_GAIN`, both scored
-    on the validation period and the horizon before it (:func:`_level`). Then the
-    mean of that forecast and the next best setting's (with its half-life)
-    is kept if it scores lower than the forecast alone: averaging two fits
-    takes out some of each fit's noise rather than adding a choice, so no
-    margin is asked.
+    on the validation period and the horizon before it (:func:`_level`).
+    Then the mean of that forecast and the next best setting's (with its
+    half-life) is kept if it scores lower than the forecast alone: averaging
+    two fits takes out some of each fit's noise rather than adding a
+    choice, so no margin is asked.
 
     Returns
     -------
