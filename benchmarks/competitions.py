@@ -26,9 +26,11 @@ window. Contenders, each scored on the competition's own test parts:
 - sklstm, validated: sklstm with the input length, the loss and the linear
   path (:data:`SETTINGS`), the recency weights and the quantile level of the
   point forecast (:data:`LEVELS`) chosen on the same validation period (the
-  level on the horizon before it too), averaged with the next best
-  setting's forecast where that mean scores lower there; the default fit
-  where the defaults win (the choices: ``_competitions_choices.py``).
+  level on the horizon before it too), averaged with a second member (a
+  setting at that input or the set's own) where that mean scores lower
+  there and both fits are predicted to stay within :data:`FIT_LIMIT`; the
+  default fit where the defaults win (the choices:
+  ``_competitions_choices.py``).
 
 sMAPE for M3, MAPE for Tourism, MASE for both (lower is better), fit
 seconds. Targets (the global-models issue), judged for both sklstm
@@ -47,6 +49,7 @@ from sklstm import LSTMSeqRegressor, make_panel_windows, recency_weights
 from . import _competitions_data as data
 from ._common import installed, left_out, ratio, verdict
 from ._competitions_choices import (
+    FIT_LIMIT,
     input_lengths,
     setting_label,
     validated_choices,
@@ -63,7 +66,6 @@ GLOBAL = dict(window_scale="log", batch_size=256, random_state=0)
 QUICK = dict(sets=("M3 other", "Tourism quarterly"), series=12, epochs=2)
 #: At most this many times the best statistical method, per set.
 TARGETS = {"yearly": 1.05, "other": 1.05, "quarterly": 1.0, "monthly": 1.0}
-FIT_LIMIT = 600.0
 #: The sklstm columns the targets are judged for.
 SKLSTM = ("sklstm", "sklstm, validated")
 
@@ -109,32 +111,28 @@ def evaluate(name, quick):
     choices, chosen = validated_choices(train, inputs, horizon, metric, params)
     seconds["validation"] = time.perf_counter() - start
     setting, half_life, level = choices["sklstm"]
-    same_input = choices["n_steps_in"] == n_in
-    windows = panel  # the validated columns' windows
-    if not same_input:
-        windows = make_panel_windows(
-            dict(zip(ids, train)), choices["n_steps_in"], horizon
-        )
-    defaults = same_input and half_life is None and level is None
-    defaults = defaults and choices["second"] is None
+    series = dict(zip(ids, train))
+    defaults = choices["n_steps_in"] == n_in and choices["second"] is None
+    defaults = defaults and half_life is None and level is None
     defaults = defaults and all(getattr(est, k) == v for k, v in setting.items())
 
-    ridge_default = same_input and choices["RidgeCV"] is None
-
-    def ridge(windows):
+    def ridge(series):
+        windows = make_panel_windows(series, choices["n_steps_in"], horizon)
         weights = recency_weights(windows.steps_to_end, choices["RidgeCV"])
         return global_ridge(windows, weights)
 
+    ridge_default = choices["n_steps_in"] == n_in and choices["RidgeCV"] is None
+    sklstm = validated_sklstm(params, choices, horizon)
     validated = {  # key: (default column, its forecast, whether it is the default)
         "RidgeCV + recency": ("RidgeCV", ridge, ridge_default),
-        "sklstm, validated": ("sklstm", validated_sklstm(params, choices), defaults),
+        "sklstm, validated": ("sklstm", sklstm, defaults),
     }  # fmt: skip
     for key, (label, forecast, same) in validated.items():
         if same:  # the default won: its fit
             forecasts[key], seconds[key] = forecasts[label], seconds[label]
             continue
         start = time.perf_counter()
-        forecasts[key] = forecast(windows)
+        forecasts[key] = forecast(series)
         seconds[key] = time.perf_counter() - start
     _check(name, forecasts, len(ids), horizon)
     score = data.smape if metric == "sMAPE" else data.mape
@@ -186,7 +184,8 @@ def run(report, quick=False):
         setting, hl, level = c["sklstm"]
         second = ""
         if c["second"] is not None:
-            second = " and {}, {}".format(setting_label(c["second"][0]), c["second"][1])
+            n, setting2, hl2 = c["second"]
+            second = f" and {setting_label(setting2)}, {hl2}, input {n}"
         row += [
             f"input {c['n_steps_in']}; RidgeCV half-life {c['RidgeCV']}; sklstm "
             f"{setting_label(setting)}, {hl}, level {level}{second} ({chosen})"

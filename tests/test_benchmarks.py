@@ -179,21 +179,20 @@ def test_competitions_try_longer_inputs_only_where_the_series_hold_them(
 
 
 @pytest.mark.parametrize("level", [None, 0.3])
-def test_competitions_validated_forecast_averages_the_second_setting(level):
+def test_competitions_validated_forecast_averages_the_second_member(level):
     from benchmarks._competitions_choices import SETTINGS, validated_sklstm
-    from sklstm import make_panel_windows
 
     rng = np.random.default_rng(0)
     series = {k: 10 + k + rng.normal(size=30).cumsum() ** 2 / 9 for k in range(3)}
-    panel = make_panel_windows(series, 4, 2)
     params = dict(units=4, epochs=1, batch_size=32, random_state=0)
-    one = {"sklstm": (SETTINGS[0], None, level), "second": None}
-    two = dict(one, second=(SETTINGS[3], 4.0))
-    alone = validated_sklstm(params, one)(panel)
-    second = validated_sklstm(params, one | {"sklstm": (*two["second"], None)})
-    pair = validated_sklstm(params, two)(panel)
+    one = {"n_steps_in": 4, "sklstm": (SETTINGS[0], None, level), "second": None}
+    two = dict(one, second=(6, SETTINGS[3], 4.0))  # another input length
+    alone = validated_sklstm(params, one, 2)(series)
+    second = {"n_steps_in": 6, "sklstm": (SETTINGS[3], 4.0, None), "second": None}
+    pair = validated_sklstm(params, two, 2)(series)
     assert alone.shape == pair.shape == (3, 2) and np.all(np.isfinite(pair))
-    np.testing.assert_allclose(pair, (alone + second(panel)) / 2, rtol=1e-5)
+    expected = (alone + validated_sklstm(params, second, 2)(series)) / 2
+    np.testing.assert_allclose(pair, expected, rtol=1e-5)
 
 
 @pytest.mark.parametrize(
@@ -209,3 +208,31 @@ def test_competitions_validation_origins_hold_out_one_horizon(origin, actual, be
     assert [len(x) for x in series.values()] == before
     for x, y in zip(series.values(), held_out):  # the held-out part follows
         assert y[0] == x[-1] + 1
+
+
+@pytest.mark.parametrize(
+    "own_cost, expected",
+    [(0.0, (2, 0)), (1e6, (4, 1)), (None, None)],  # fits: cheap, too slow, none
+)
+def test_competitions_second_member_pairs_best_within_the_time(own_cost, expected):
+    from benchmarks._competitions_choices import SETTINGS, _second
+
+    train = [np.arange(10.0, 30.0), np.arange(5.0, 25.0)]
+    actual = np.array([[30.0, 31.0], [25.0, 26.0]])
+    net = {(0, None): 1.0, (1, None): 2.0, (2, None): 3.0}  # setting 0 first
+    fitted = {(4, k, None): (actual * f, 0.0) for k, f in ((1, 0.95), (2, 1.2))}
+    at_own = {0: 0.9, 1: 1.3, 2: 1.3}  # setting 0 at 2 steps: the exact mean
+    cost = 1e6 if own_cost is None else own_cost
+
+    def fit_own(k, hl):
+        return actual * at_own[k], cost
+
+    if own_cost is None:  # nothing fits in time
+        fitted = {key: (f, 1e6) for key, (f, _) in fitted.items()}
+    first = (4, 0, 0.0, 10.0, actual * 1.1)  # input, setting, s/window, score
+    second, line = _second(train, 2, "sMAPE", actual, first, net, fitted, fit_own, 2)
+    assert ("input 2" in line) and ("predicted" in line)
+    if expected is None:
+        assert second is None
+    else:
+        assert (second[0], second[1]) == (expected[0], SETTINGS[expected[1]])
