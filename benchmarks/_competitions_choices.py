@@ -43,8 +43,8 @@ SETTINGS = tuple(
 
 
 #: Seconds every sklstm column may take to fit a set (the issue's "10
-#: minutes per data set"): a second member is added only where both fits are
-#: predicted to stay within it.
+#: minutes per data set"): the second member is fitted only where the first
+#: fit's seconds and the second's predicted ones stay within it.
 FIT_LIMIT = 600.0
 
 
@@ -83,13 +83,13 @@ def _fit(params, panel, sample_weight=None, levels=None):
 
 def _sklstm(params, level=None):
     """sklstm's global forecast of a panel (:func:`_fit`): its point
-    forecast, or the forecast of a quantile fit of ``level`` alone (the
-    median beside it: ``predict`` needs it)."""
+    forecast, or the quantile fit's forecast at ``level`` (the fit of every
+    level of :data:`LEVELS`, the fit the level was chosen with)."""
 
     def forecast(panel, sample_weight=None):
         if level is None:
             return _fit(params, panel, sample_weight)[0]
-        return _fit(params, panel, sample_weight, (level,))[0][..., 0]
+        return _fit(params, panel, sample_weight, LEVELS)[0][..., LEVELS.index(level)]
 
     return forecast
 
@@ -154,8 +154,8 @@ def validated_choices(train, inputs, horizon, metric, params):
     on the validation period and the horizon before it (:func:`_level`).
     Then a second member may join (:func:`_second`): the setting, at this
     input or at the set's own (``inputs[0]``), whose mean with that forecast
-    scores lowest, kept if it scores lower than the forecast alone and if
-    both fits are predicted to stay within :data:`FIT_LIMIT`. Averaging two
+    scores lowest, kept if it scores lower than the forecast alone (and
+    fitted only within :data:`FIT_LIMIT`: :func:`validated_sklstm`). Averaging two
     fits takes out some of each fit's noise rather than adding a choice, so
     no margin is asked; fits of two input lengths differ more than two fits
     of one (M3 quarterly's best pair: 16 and 8 steps).
@@ -165,8 +165,9 @@ def validated_choices(train, inputs, horizon, metric, params):
     choices : dict
         ``{"n_steps_in": input length, "RidgeCV": half-life, "sklstm":
         (setting, half-life, level), "second": (input length, setting,
-        half-life)}``, None for no weights, the point forecast or no second
-        member; a setting is a dict of sklstm parameters.
+        half-life, predicted seconds)}``, None for no weights, the point
+        forecast or no second member; a setting is a dict of sklstm
+        parameters.
     line : str
         How they were chosen: the validation scores.
     """
@@ -215,12 +216,12 @@ def validated_choices(train, inputs, horizon, metric, params):
         half_life, net[i, half_life],
     )  # fmt: skip
     line += levels_line
-    chosen, per_window = fitted[n_in, i, half_life]
+    chosen = fitted[n_in, i, half_life][0]
     if level is not None:
-        chosen, per_window = q[0][..., LEVELS.index(level)], q[1]
+        chosen = q[..., LEVELS.index(level)]
     score = validation_score(metric, actual, chosen)
     second, pair_line = _second(
-        train, horizon, metric, actual, (n_in, i, per_window, score, chosen),
+        train, horizon, metric, actual, (n_in, i, score, chosen),
         net, fitted, lambda k, hl: fit(SETTINGS[k], hl, inputs[0]), inputs[0],
     )  # fmt: skip
     choices = {"RidgeCV": proposal, "sklstm": (SETTINGS[i], half_life, level)}
@@ -230,14 +231,15 @@ def validated_choices(train, inputs, horizon, metric, params):
 def _second(train, horizon, metric, actual, first, net, fitted, fit_own, own):
     """The second member: the setting whose forecast's mean with the first
     member's scores lowest on the validation period, if lower than the first
-    alone and if both fits are predicted to take :data:`FIT_LIMIT` seconds
-    at most, else None; and the line of its scores.
+    alone, else None; and the line of its scores.
 
     The candidates: every other setting at the first member's input (each
     with its better half-life of ``net``) and every setting at the set's own
-    input ``own`` (fitted here by ``fit_own(setting, half_life)``).
+    input ``own`` (fitted here by ``fit_own(setting, half_life)``). The
+    member is ``(input length, setting, half-life, seconds)``: the seconds
+    its fit on every window is predicted to take (:func:`_fit`).
     """
-    n_in, i, per_window, score, chosen = first
+    n_in, i, score, chosen = first
     half_lives = {}  # each setting's better half-life
     for k, hl in sorted(net, key=net.get, reverse=True):
         half_lives[k] = hl
@@ -245,48 +247,35 @@ def _second(train, horizon, metric, actual, first, net, fitted, fit_own, own):
     if own != n_in:
         for k, hl in half_lives.items():
             pool[own, k, hl] = fit_own(k, hl)
-    windows = {
-        n: len(make_panel_windows(dict(enumerate(train)), n, horizon).X)
-        for n in {n_in, own}
-    }  # fmt: skip
-    seconds = {
-        key: (per_window * windows[n_in] + cost * windows[key[0]])
-        for key, (_, cost) in pool.items()
-    }
     pairs = {
         key: validation_score(metric, actual, (chosen + f) / 2)
         for key, (f, _) in pool.items()
     }
     best = min(pairs, key=pairs.get)  # ties: the first
     n, j, hl = best
+    seconds = pool[best][1] * len(
+        make_panel_windows(dict(enumerate(train)), n, horizon).X
+    )
     line = f"; mean with {setting_label(SETTINGS[j])}, {hl}, input {n} "
-    line += f"{pairs[best]:.2f} (fits {seconds[best]:.0f} s predicted)"
-    within = [key for key in pairs if seconds[key] <= FIT_LIMIT]
-    if best not in within and within:
-        best = min(within, key=pairs.get)
-        n, j, hl = best
-        line += f", within {FIT_LIMIT:.0f} s: {setting_label(SETTINGS[j])}, {hl}, "
-        line += f"input {n} {pairs[best]:.2f} ({seconds[best]:.0f} s)"
-    if best not in within or pairs[best] >= score:
+    line += f"{pairs[best]:.2f} (its fit {seconds:.0f} s predicted)"
+    if pairs[best] >= score:
         return None, line
-    return (n, SETTINGS[j], hl), line
+    return (n, SETTINGS[j], hl, seconds), line
 
 
 def _level(train, panel, actual, n_in, horizon, metric, setting, half_life, own):
     """The quantile level of the point forecast (None for the setting's own
-    forecast, which scored ``own`` on ``panel``), its quantile fit on
-    ``panel`` (:func:`_fit`: the forecasts and seconds per window) and the
-    scores' line.
+    forecast, which scored ``own`` on ``panel``), its quantile fit's
+    forecasts on ``panel`` and the scores' line.
 
     The levels and the setting's forecast are scored on two origins where
     the series hold them, the validation period and the horizon before it:
     the level a percentage error rewards moves with the years (Tourism
     yearly: 0.2 on the last horizon, 0.3 on the one before).
     """
-    q = _fit(setting, panel, recency_weights(panel.steps_to_end, half_life), LEVELS)
+    q = _fit(setting, panel, recency_weights(panel.steps_to_end, half_life), LEVELS)[0]
     levels = {
-        lv: [validation_score(metric, actual, q[0][..., j])]
-        for j, lv in enumerate(LEVELS)
+        lv: [validation_score(metric, actual, q[..., j])] for j, lv in enumerate(LEVELS)
     }
     own = [own]
     actual2, series2 = _validation_panel(train, n_in, horizon, origin=2)
@@ -310,23 +299,30 @@ def validated_sklstm(params, choices, horizon):
     from a dict of series: the chosen setting's, at its level, or its mean
     with the second member's (each fitted on its own input's windows).
 
-    The level's quantile fit trains that level alone (with the median): on
-    Tourism monthly the seven levels' fit ran 31 epochs (539 s), the one
-    level's 20, to 20.23 MAPE against 20.90.
+    The second member is fitted only where the first fit's seconds and the
+    second's predicted ones (:func:`_second`) stay within :data:`FIT_LIMIT`.
+    The forecast function returns the forecast and a line saying so where
+    the second was left out.
     """
     setting, half_life, level = choices["sklstm"]
-    members = [(choices["n_steps_in"], dict(params, **setting), half_life, level)]
-    if choices["second"] is not None:
-        n, second, second_hl = choices["second"]
-        members.append((n, dict(params, **second), second_hl, None))
+    first = (choices["n_steps_in"], dict(params, **setting), half_life, level)
+
+    def member(series, n, p, hl, lv):
+        panel = make_panel_windows(series, n, horizon)
+        return _sklstm(p, lv)(panel, recency_weights(panel.steps_to_end, hl))
 
     def forecast(series):
-        forecasts = []
-        for n, p, hl, lv in members:
-            panel = make_panel_windows(series, n, horizon)
-            weights = recency_weights(panel.steps_to_end, hl)
-            forecasts.append(_sklstm(p, lv)(panel, weights))
-        return np.mean(forecasts, axis=0)
+        start = time.perf_counter()
+        forecast = member(series, *first)
+        if choices["second"] is None:
+            return forecast, ""
+        n, second, second_hl, predicted = choices["second"]
+        elapsed = time.perf_counter() - start
+        if elapsed + predicted > FIT_LIMIT:
+            line = f"; second left out: {elapsed:.0f} s + {predicted:.0f} s predicted"
+            return forecast, line + f" > {FIT_LIMIT:.0f} s"
+        pair = member(series, n, dict(params, **second), second_hl, None)
+        return (forecast + pair) / 2, ""
 
     return forecast
 

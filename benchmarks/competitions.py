@@ -28,8 +28,8 @@ window. Contenders, each scored on the competition's own test parts:
   point forecast (:data:`LEVELS`) chosen on the same validation period (the
   level on the horizon before it too), averaged with a second member (a
   setting at that input or the set's own) where that mean scores lower
-  there and both fits are predicted to stay within :data:`FIT_LIMIT`; the
-  default fit where the defaults win (the choices:
+  there and the two fits are predicted to stay within :data:`FIT_LIMIT`;
+  the default fit where the defaults win (the choices:
   ``_competitions_choices.py``).
 
 sMAPE for M3, MAPE for Tourism, MASE for both (lower is better), fit
@@ -123,8 +123,8 @@ def evaluate(name, quick):
 
     ridge_default = choices["n_steps_in"] == n_in and choices["RidgeCV"] is None
     sklstm = validated_sklstm(params, choices, horizon)
-    validated = {  # key: (default column, its forecast, whether it is the default)
-        "RidgeCV + recency": ("RidgeCV", ridge, ridge_default),
+    validated = {  # key: (default column, its forecast and line, the default?)
+        "RidgeCV + recency": ("RidgeCV", lambda s: (ridge(s), ""), ridge_default),
         "sklstm, validated": ("sklstm", sklstm, defaults),
     }  # fmt: skip
     for key, (label, forecast, same) in validated.items():
@@ -132,8 +132,9 @@ def evaluate(name, quick):
             forecasts[key], seconds[key] = forecasts[label], seconds[label]
             continue
         start = time.perf_counter()
-        forecasts[key] = forecast(series)
+        forecasts[key], line = forecast(series)
         seconds[key] = time.perf_counter() - start
+        chosen += line
     _check(name, forecasts, len(ids), horizon)
     score = data.smape if metric == "sMAPE" else data.mape
     return dict(
@@ -184,7 +185,7 @@ def run(report, quick=False):
         setting, hl, level = c["sklstm"]
         second = ""
         if c["second"] is not None:
-            n, setting2, hl2 = c["second"]
+            n, setting2, hl2, _ = c["second"]
             second = f" and {setting_label(setting2)}, {hl2}, input {n}"
         row += [
             f"input {c['n_steps_in']}; RidgeCV half-life {c['RidgeCV']}; sklstm "

@@ -186,13 +186,18 @@ def test_competitions_validated_forecast_averages_the_second_member(level):
     series = {k: 10 + k + rng.normal(size=30).cumsum() ** 2 / 9 for k in range(3)}
     params = dict(units=4, epochs=1, batch_size=32, random_state=0)
     one = {"n_steps_in": 4, "sklstm": (SETTINGS[0], None, level), "second": None}
-    two = dict(one, second=(6, SETTINGS[3], 4.0))  # another input length
-    alone = validated_sklstm(params, one, 2)(series)
+    alone, line = validated_sklstm(params, one, 2)(series)
     second = {"n_steps_in": 6, "sklstm": (SETTINGS[3], 4.0, None), "second": None}
-    pair = validated_sklstm(params, two, 2)(series)
+    other = validated_sklstm(params, second, 2)(series)[0]
+    two = dict(one, second=(6, SETTINGS[3], 4.0, 0.0))  # another input length
+    pair, line = validated_sklstm(params, two, 2)(series)
     assert alone.shape == pair.shape == (3, 2) and np.all(np.isfinite(pair))
-    expected = (alone + validated_sklstm(params, second, 2)(series)) / 2
-    np.testing.assert_allclose(pair, expected, rtol=1e-5)
+    np.testing.assert_allclose(pair, (alone + other) / 2, rtol=1e-5)
+    assert line == ""
+    slow = dict(one, second=(6, SETTINGS[3], 4.0, 1e6))  # predicted past the limit
+    left_out, line = validated_sklstm(params, slow, 2)(series)
+    np.testing.assert_allclose(left_out, alone, rtol=1e-5)
+    assert "second left out" in line and "> 600 s" in line
 
 
 @pytest.mark.parametrize(
@@ -210,29 +215,23 @@ def test_competitions_validation_origins_hold_out_one_horizon(origin, actual, be
         assert y[0] == x[-1] + 1
 
 
-@pytest.mark.parametrize(
-    "own_cost, expected",
-    [(0.0, (2, 0)), (1e6, (4, 1)), (None, None)],  # fits: cheap, too slow, none
-)
-def test_competitions_second_member_pairs_best_within_the_time(own_cost, expected):
+@pytest.mark.parametrize("first_score, expected", [(10.0, (2, 0)), (0.0, None)])
+def test_competitions_second_member_pairs_across_inputs(first_score, expected):
     from benchmarks._competitions_choices import SETTINGS, _second
 
-    train = [np.arange(10.0, 30.0), np.arange(5.0, 25.0)]
+    train = [np.arange(10.0, 30.0), np.arange(5.0, 25.0)]  # 15 windows each at 4
     actual = np.array([[30.0, 31.0], [25.0, 26.0]])
     net = {(0, None): 1.0, (1, None): 2.0, (2, None): 3.0}  # setting 0 first
-    fitted = {(4, k, None): (actual * f, 0.0) for k, f in ((1, 0.95), (2, 1.2))}
+    fitted = {(4, k, None): (actual * f, 0.5) for k, f in ((1, 0.95), (2, 1.2))}
     at_own = {0: 0.9, 1: 1.3, 2: 1.3}  # setting 0 at 2 steps: the exact mean
-    cost = 1e6 if own_cost is None else own_cost
 
     def fit_own(k, hl):
-        return actual * at_own[k], cost
+        return actual * at_own[k], 2.0  # seconds per window
 
-    if own_cost is None:  # nothing fits in time
-        fitted = {key: (f, 1e6) for key, (f, _) in fitted.items()}
-    first = (4, 0, 0.0, 10.0, actual * 1.1)  # input, setting, s/window, score
+    first = (4, 0, first_score, actual * 1.1)  # input, setting, score, forecast
     second, line = _second(train, 2, "sMAPE", actual, first, net, fitted, fit_own, 2)
-    assert ("input 2" in line) and ("predicted" in line)
-    if expected is None:
+    assert "mean with mse/ridge, None, input 2 0.00" in line
+    if expected is None:  # the first alone scores no worse
         assert second is None
-    else:
-        assert (second[0], second[1]) == (expected[0], SETTINGS[expected[1]])
+    else:  # 17 windows per series at 2 steps, 2 s each
+        assert second == (2, SETTINGS[0], None, 2.0 * 2 * 17)
