@@ -155,10 +155,11 @@ def validated_choices(train, inputs, horizon, metric, params):
     Then a second member may join (:func:`_second`): the setting, at this
     input or at the set's own (``inputs[0]``), whose mean with that forecast
     scores lowest, kept if it scores lower than the forecast alone (and
-    fitted only within :data:`FIT_LIMIT`: :func:`validated_sklstm`). Averaging two
-    fits takes out some of each fit's noise rather than adding a choice, so
-    no margin is asked; fits of two input lengths differ more than two fits
-    of one (M3 quarterly's best pair: 16 and 8 steps).
+    fitted only within :data:`FIT_LIMIT`, :func:`validated_sklstm`).
+    Averaging two fits takes out some of each fit's noise rather than
+    adding a choice, so no margin is asked; fits of two input lengths
+    differ more than two fits of one (M3 quarterly's best pair: 16 and 8
+    steps).
 
     Returns
     -------
@@ -200,7 +201,7 @@ def validated_choices(train, inputs, horizon, metric, params):
     best = min((hl for hl in ridge if hl is not None), key=ridge.get)
     line += f"; RidgeCV {ridge[None]:.2f} without, {ridge[best]:.2f} at {best}"
     proposal = best if _wins(ridge[best], ridge[None]) else None
-    net, fitted = {}, {}  # (setting, half-life): score, (forecast, seconds/window)
+    net, fitted = {}, {}  # scores by (setting, half-life); fits by input too
     for i, setting in enumerate(SETTINGS):
         for hl in dict.fromkeys((None, proposal)):
             fitted[n_in, i, hl] = fit(setting, hl)
