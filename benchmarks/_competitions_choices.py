@@ -166,9 +166,9 @@ def validated_choices(train, inputs, horizon, metric, params):
     choices : dict
         ``{"n_steps_in": input length, "RidgeCV": half-life, "sklstm":
         (setting, half-life, level), "second": (input length, setting,
-        half-life, predicted seconds)}``, None for no weights, the point
-        forecast or no second member; a setting is a dict of sklstm
-        parameters.
+        half-life, predicted seconds per window)}``, None for no weights,
+        the point forecast or no second member; a setting is a dict of
+        sklstm parameters.
     line : str
         How they were chosen: the validation scores.
     """
@@ -222,14 +222,14 @@ def validated_choices(train, inputs, horizon, metric, params):
         chosen = q[..., LEVELS.index(level)]
     score = validation_score(metric, actual, chosen)
     second, pair_line = _second(
-        train, horizon, metric, actual, (n_in, i, score, chosen),
-        net, fitted, lambda k, hl: fit(SETTINGS[k], hl, inputs[0]), inputs[0],
+        metric, actual, (n_in, i, score, chosen), net, fitted,
+        lambda k, hl: fit(SETTINGS[k], hl, inputs[0]), inputs[0],
     )  # fmt: skip
     choices = {"RidgeCV": proposal, "sklstm": (SETTINGS[i], half_life, level)}
     return {"n_steps_in": n_in, **choices, "second": second}, line + pair_line
 
 
-def _second(train, horizon, metric, actual, first, net, fitted, fit_own, own):
+def _second(metric, actual, first, net, fitted, fit_own, own):
     """The second member: the setting whose forecast's mean with the first
     member's scores lowest on the validation period, if lower than the first
     alone, else None; and the line of its scores.
@@ -237,8 +237,8 @@ def _second(train, horizon, metric, actual, first, net, fitted, fit_own, own):
     The candidates: every other setting at the first member's input (each
     with its better half-life of ``net``) and every setting at the set's own
     input ``own`` (fitted here by ``fit_own(setting, half_life)``). The
-    member is ``(input length, setting, half-life, seconds)``: the seconds
-    its fit on every window is predicted to take (:func:`_fit`).
+    member is ``(input length, setting, half-life, seconds per window)``:
+    what its fit on more windows is predicted to take (:func:`_fit`).
     """
     n_in, i, score, chosen = first
     half_lives = {}  # each setting's better half-life
@@ -254,14 +254,11 @@ def _second(train, horizon, metric, actual, first, net, fitted, fit_own, own):
     }
     best = min(pairs, key=pairs.get)  # ties: the first
     n, j, hl = best
-    seconds = pool[best][1] * len(
-        make_panel_windows(dict(enumerate(train)), n, horizon).X
-    )
     line = f"; mean with {setting_label(SETTINGS[j])}, {hl}, input {n} "
-    line += f"{pairs[best]:.2f} (its fit {seconds:.0f} s predicted)"
+    line += f"{pairs[best]:.2f}"
     if pairs[best] >= score:
         return None, line
-    return (n, SETTINGS[j], hl, seconds), line
+    return (n, SETTINGS[j], hl, pool[best][1]), line
 
 
 def _level(train, panel, actual, n_in, horizon, metric, setting, half_life, own):
@@ -301,29 +298,32 @@ def validated_sklstm(params, choices, horizon):
     with the second member's (each fitted on its own input's windows).
 
     The second member is fitted only where the first fit's seconds and the
-    second's predicted ones (:func:`_second`) stay within :data:`FIT_LIMIT`.
-    The forecast function returns the forecast and a line saying so where
-    the second was left out.
+    second's predicted ones (its seconds per window, :func:`_second`, times
+    its windows) stay within :data:`FIT_LIMIT`. The forecast function
+    returns the forecast and a line of the prediction (and of the second
+    left out).
     """
     setting, half_life, level = choices["sklstm"]
-    first = (choices["n_steps_in"], dict(params, **setting), half_life, level)
 
-    def member(series, n, p, hl, lv):
-        panel = make_panel_windows(series, n, horizon)
+    def member(panel, p, hl, lv):
         return _sklstm(p, lv)(panel, recency_weights(panel.steps_to_end, hl))
 
     def forecast(series):
         start = time.perf_counter()
-        forecast = member(series, *first)
+        panel = make_panel_windows(series, choices["n_steps_in"], horizon)
+        forecast = member(panel, dict(params, **setting), half_life, level)
         if choices["second"] is None:
             return forecast, ""
-        n, second, second_hl, predicted = choices["second"]
+        n, second, second_hl, per_window = choices["second"]
         elapsed = time.perf_counter() - start
+        panel = make_panel_windows(series, n, horizon)
+        predicted = per_window * len(panel.X)
+        line = f"; the second's fit {predicted:.0f} s predicted"
         if elapsed + predicted > FIT_LIMIT:
-            line = f"; second left out: {elapsed:.0f} s + {predicted:.0f} s predicted"
+            line += f", second left out: {elapsed:.0f} s + {predicted:.0f} s"
             return forecast, line + f" > {FIT_LIMIT:.0f} s"
-        pair = member(series, n, dict(params, **second), second_hl, None)
-        return (forecast + pair) / 2, ""
+        pair = member(panel, dict(params, **second), second_hl, None)
+        return (forecast + pair) / 2, line
 
     return forecast
 

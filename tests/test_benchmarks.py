@@ -193,7 +193,7 @@ def test_competitions_validated_forecast_averages_the_second_member(level):
     pair, line = validated_sklstm(params, two, 2)(series)
     assert alone.shape == pair.shape == (3, 2) and np.all(np.isfinite(pair))
     np.testing.assert_allclose(pair, (alone + other) / 2, rtol=1e-5)
-    assert line == ""
+    assert "left out" not in line and "0 s predicted" in line
     slow = dict(one, second=(6, SETTINGS[3], 4.0, 1e6))  # predicted past the limit
     left_out, line = validated_sklstm(params, slow, 2)(series)
     np.testing.assert_allclose(left_out, alone, rtol=1e-5)
@@ -219,7 +219,6 @@ def test_competitions_validation_origins_hold_out_one_horizon(origin, actual, be
 def test_competitions_second_member_pairs_across_inputs(first_score, expected):
     from benchmarks._competitions_choices import SETTINGS, _second
 
-    train = [np.arange(10.0, 30.0), np.arange(5.0, 25.0)]  # 15 windows each at 4
     actual = np.array([[30.0, 31.0], [25.0, 26.0]])
     net = {(0, None): 1.0, (1, None): 2.0, (2, None): 3.0}  # setting 0 first
     fitted = {(4, k, None): (actual * f, 0.5) for k, f in ((1, 0.95), (2, 1.2))}
@@ -229,9 +228,9 @@ def test_competitions_second_member_pairs_across_inputs(first_score, expected):
         return actual * at_own[k], 2.0  # seconds per window
 
     first = (4, 0, first_score, actual * 1.1)  # input, setting, score, forecast
-    second, line = _second(train, 2, "sMAPE", actual, first, net, fitted, fit_own, 2)
+    second, line = _second("sMAPE", actual, first, net, fitted, fit_own, 2)
     assert "mean with mse/ridge, None, input 2 0.00" in line
     if expected is None:  # the first alone scores no worse
         assert second is None
-    else:  # 17 windows per series at 2 steps, 2 s each
-        assert second == (2, SETTINGS[0], None, 2.0 * 2 * 17)
+    else:  # with its seconds per window
+        assert second == (2, SETTINGS[0], None, 2.0)
